@@ -1,0 +1,23 @@
+export type BucketQuality = 'measured' | 'estimated' | 'partial';
+
+/** One 15-minute bucket of a series, half-open [bucketStartMs, bucketStartMs + 15 min). */
+export interface Bucket {
+  bucketStartMs: number;
+  /** Net signed energy. */
+  energyWh: number;
+  positiveWh: number;
+  /** Energy of the negative parts, as a non-negative number. */
+  negativeWh: number;
+  /** Share of the bucket backed by data, 0..1. */
+  coverage: number;
+  samples: number;
+  minPowerW: number;
+  maxPowerW: number;
+  quality: BucketQuality;
+}
+
+/** A bucket addressed to its series. */
+export interface SeriesBucket extends Bucket {
+  siteId: string;
+  channel: string;
+}

@@ -1,0 +1,128 @@
+import type { Bucket } from '../domain/bucket.ts';
+import { BUCKET_MS, bucketFloor } from '../domain/time.ts';
+
+interface Acc {
+  energyWh: number;
+  positiveWh: number;
+  negativeWh: number;
+  coveredMs: number;
+  samples: number;
+  minPowerW: number;
+  maxPowerW: number;
+  estimated: boolean;
+}
+
+const MS_PER_HOUR = 3_600_000;
+
+/** Collects energy spread over time into 15-minute buckets. */
+export class BucketAccumulator {
+  private readonly accs = new Map<number, Acc>();
+
+  private acc(bucketStartMs: number): Acc {
+    let a = this.accs.get(bucketStartMs);
+    if (!a) {
+      a = {
+        energyWh: 0,
+        positiveWh: 0,
+        negativeWh: 0,
+        coveredMs: 0,
+        samples: 0,
+        minPowerW: Number.POSITIVE_INFINITY,
+        maxPowerW: Number.NEGATIVE_INFINITY,
+        estimated: false,
+      };
+      this.accs.set(bucketStartMs, a);
+    }
+    return a;
+  }
+
+  /** Counts one source reading in the bucket that contains `tMs`. */
+  countSample(tMs: number): void {
+    this.acc(bucketFloor(tMs)).samples++;
+  }
+
+  /**
+   * Spreads `energyWh` evenly over [startMs, endMs), in proportion to each bucket's overlap.
+   * `estimated` marks energy that was inferred across a gap rather than measured.
+   */
+  addEnergy(startMs: number, endMs: number, energyWh: number, estimated = false): void {
+    const durationMs = endMs - startMs;
+    if (!(durationMs > 0)) return;
+    const powerW = (energyWh * MS_PER_HOUR) / durationMs;
+    for (let b = bucketFloor(startMs); b < endMs; b += BUCKET_MS) {
+      const overlapMs = Math.min(endMs, b + BUCKET_MS) - Math.max(startMs, b);
+      if (overlapMs <= 0) continue;
+      // Whole intervals get the exact value so that a bucket-aligned reading round-trips bit for bit.
+      const e = overlapMs === durationMs ? energyWh : (energyWh * overlapMs) / durationMs;
+      this.addPart(b, overlapMs, e, powerW, powerW, estimated);
+    }
+  }
+
+  /**
+   * Adds the integral of power rising linearly from `startPowerW` at `startMs` to `endPowerW` at `endMs`
+   * (trapezoid integration).
+   */
+  addLinearPower(startMs: number, endMs: number, startPowerW: number, endPowerW: number): void {
+    const durationMs = endMs - startMs;
+    if (!(durationMs > 0)) return;
+    const slope = (endPowerW - startPowerW) / durationMs;
+    for (let b = bucketFloor(startMs); b < endMs; b += BUCKET_MS) {
+      const a = Math.max(startMs, b);
+      const z = Math.min(endMs, b + BUCKET_MS);
+      if (z <= a) continue;
+      const pa = startPowerW + slope * (a - startMs);
+      const pz = startPowerW + slope * (z - startMs);
+      const e = ((pa + pz) / 2) * ((z - a) / MS_PER_HOUR);
+      // Split the signed parts exactly when the line crosses zero inside this piece.
+      let pos = 0;
+      let neg = 0;
+      if (pa >= 0 && pz >= 0) pos = e;
+      else if (pa <= 0 && pz <= 0) neg = -e;
+      else {
+        const tz = a + (-pa / (pz - pa)) * (z - a);
+        const e1 = (pa / 2) * ((tz - a) / MS_PER_HOUR);
+        const e2 = (pz / 2) * ((z - tz) / MS_PER_HOUR);
+        pos = Math.max(e1, 0) + Math.max(e2, 0);
+        neg = -(Math.min(e1, 0) + Math.min(e2, 0));
+      }
+      const acc = this.acc(b);
+      acc.energyWh += e;
+      acc.positiveWh += pos;
+      acc.negativeWh += neg;
+      acc.coveredMs += z - a;
+      acc.minPowerW = Math.min(acc.minPowerW, pa, pz);
+      acc.maxPowerW = Math.max(acc.maxPowerW, pa, pz);
+    }
+  }
+
+  private addPart(b: number, overlapMs: number, e: number, minW: number, maxW: number, estimated: boolean): void {
+    const acc = this.acc(b);
+    acc.energyWh += e;
+    if (e >= 0) acc.positiveWh += e;
+    else acc.negativeWh -= e;
+    acc.coveredMs += overlapMs;
+    acc.minPowerW = Math.min(acc.minPowerW, minW);
+    acc.maxPowerW = Math.max(acc.maxPowerW, maxW);
+    if (estimated) acc.estimated = true;
+  }
+
+  /** The buckets that received any time coverage, sorted by start. */
+  buckets(): Bucket[] {
+    const out: Bucket[] = [];
+    for (const [bucketStartMs, a] of this.accs) {
+      if (a.coveredMs <= 0) continue;
+      out.push({
+        bucketStartMs,
+        energyWh: a.energyWh,
+        positiveWh: a.positiveWh,
+        negativeWh: a.negativeWh,
+        coverage: Math.min(1, a.coveredMs / BUCKET_MS),
+        samples: a.samples,
+        minPowerW: a.minPowerW,
+        maxPowerW: a.maxPowerW,
+        quality: a.estimated ? 'estimated' : a.coveredMs >= BUCKET_MS ? 'measured' : 'partial',
+      });
+    }
+    return out.sort((x, y) => x.bucketStartMs - y.bucketStartMs);
+  }
+}

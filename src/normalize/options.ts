@@ -1,0 +1,34 @@
+import { BUCKET_MS } from '../domain/time.ts';
+
+export type Integration = 'step' | 'trapezoid';
+
+/** How a series is turned into buckets (DESIGN §3). */
+export interface NormalizeOptions {
+  /** Longest time a power sample may hold, and the counter gap beyond which a delta is estimated. */
+  maxGapMs: number;
+  /** Power integration: left step (default) or trapezoid between samples closer than maxGapMs. */
+  integration: Integration;
+  /** A counter delta implying more than this power is flagged and not counted. */
+  maxPowerW: number;
+  /** Spacing assumed for a series with a single reading, where no spacing can be measured. */
+  defaultSpacingMs: number;
+  /** How many of the most recent intervals define the series' typical spacing (their median). */
+  spacingWindow: number;
+}
+
+export const DEFAULT_NORMALIZE_OPTIONS: NormalizeOptions = {
+  maxGapMs: BUCKET_MS,
+  integration: 'step',
+  maxPowerW: Number.POSITIVE_INFINITY,
+  defaultSpacingMs: BUCKET_MS,
+  spacingWindow: 16,
+};
+
+/** Fills unset options with the defaults. */
+export function resolveOptions(partial: Partial<NormalizeOptions> = {}): NormalizeOptions {
+  const out = { ...DEFAULT_NORMALIZE_OPTIONS };
+  for (const [k, v] of Object.entries(partial)) {
+    if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}

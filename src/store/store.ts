@@ -1,0 +1,84 @@
+// The storage interface every backend implements (DESIGN §4). A new backend is one file implementing
+// Store plus one line in test/store-conformance.test.ts.
+import type { SeriesBucket } from '../domain/bucket.ts';
+import type { Reading } from '../domain/reading.ts';
+import type { Site } from '../domain/site.ts';
+
+export interface IngestSummary {
+  /** Readings in the batch. */
+  accepted: number;
+  /** Readings that were new or changed a stored value and went to the raw log. */
+  stored: number;
+  /** Series (site, channel, kind) the batch touched. */
+  series: number;
+  /** Buckets recomputed (written or removed). */
+  bucketsTouched: number;
+  firstBucketMs: number | null;
+  lastBucketMs: number | null;
+}
+
+export interface BucketQuery {
+  siteId: string;
+  /** All channels of the site when absent. */
+  channel?: string;
+  /** Inclusive start of the half-open window [fromMs, toMs). */
+  fromMs?: number;
+  toMs?: number;
+}
+
+export interface TopQuery {
+  count: number;
+  fromMs?: number;
+  toMs?: number;
+  /** Only this channel when set (e.g. 'consumption'). */
+  channel?: string;
+}
+
+export interface SiteEnergy {
+  siteId: string;
+  energyWh: number;
+}
+
+export interface ReadingQuery {
+  siteId: string;
+  channel?: string;
+  fromMs?: number;
+  toMs?: number;
+  limit?: number;
+}
+
+export interface TimeRange {
+  firstMs: number;
+  lastMs: number;
+}
+
+export interface Store {
+  /** Backend name, e.g. 'duckdb'. */
+  readonly backend: string;
+  /** Schema version after migrations. */
+  schemaVersion(): Promise<number>;
+  /** Creates or updates sites (by siteId). */
+  upsertSites(sites: readonly Site[]): Promise<void>;
+  getSite(siteId: string): Promise<Site | undefined>;
+  listSites(): Promise<Site[]>;
+  /**
+   * Appends readings to the raw log and recomputes exactly the buckets they touch, atomically: when the
+   * promise resolves the data is durable; when it rejects nothing of the batch is stored. Sites that do
+   * not exist yet are created from `defaultSite` (or with UTC and source 'push').
+   */
+  ingest(readings: readonly Reading[], defaultSite?: Partial<Site>): Promise<IngestSummary>;
+  /** Buckets of a site (one channel or all) in [fromMs, toMs), sorted by channel then time. Where several
+   * reading kinds cover a bucket, the one of highest precedence is returned (counter > interval > power). */
+  buckets(q: BucketQuery): Promise<SeriesBucket[]>;
+  /** Sites with the most net energy in the window, descending, ties by siteId ascending. */
+  topSites(q: TopQuery): Promise<SiteEnergy[]>;
+  /** Channels that have buckets for a site. */
+  channels(siteId: string): Promise<string[]>;
+  /** De-duplicated raw readings (the winner per instant), sorted by channel, kind and time. */
+  readings(q: ReadingQuery): Promise<Reading[]>;
+  /** First and last bucket start across the store, or for one site. */
+  timeRange(siteId?: string): Promise<TimeRange | null>;
+  /** True when the backend answers a trivial query. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
