@@ -1,0 +1,75 @@
+// Incremental recomputation (DESIGN §3.1: late data recomputes only the buckets it touches). Buckets in a
+// window [fromMs, toMs) depend only on the readings inside it, the last reading before it (whose interval
+// may reach in) and the first after it (which ends the last interval inside); when the window runs to the
+// end of the series they also depend on its typical spacing, measured over the last `spacingWindow`
+// intervals. These helpers let a store fetch exactly that neighbourhood and keep a small in-memory tail.
+import type { ReadingKind, SeriesReading } from '../domain/reading.ts';
+import { bucketFloor } from '../domain/time.ts';
+import { dedupeReadings } from './dedupe.ts';
+import { type NormalizedKind, normalizeKind } from './normalize-series.ts';
+import type { NormalizeOptions } from './options.ts';
+
+/** Stands for "to the end of the series" in a window. */
+export const OPEN_END_MS = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Buckets, resets and jumps of `kind` inside [fromMs, toMs), from readings that hold every reading of the
+ * series inside the window plus its neighbours (and, for an open end, at least the last spacingWindow + 1).
+ */
+export function normalizeWindow(
+  kind: ReadingKind,
+  readings: readonly SeriesReading[],
+  fromMs: number,
+  toMs: number,
+  options: Partial<NormalizeOptions>,
+): NormalizedKind {
+  const all = normalizeKind(kind, readings, options);
+  const inside = (ms: number) => ms >= fromMs && ms < toMs;
+  return {
+    ...all,
+    buckets: all.buckets.filter((b) => inside(b.bucketStartMs)),
+    resetsMs: all.resetsMs.filter(inside),
+    jumps: all.jumps.filter((j) => inside(j.toMs)),
+  };
+}
+
+/**
+ * The retained end of a series: every reading at or after `fromMs` (bucket-aligned, at or before the
+ * (spacingWindow + 1)-th last reading) plus the one reading just before it. Appending after the last
+ * reading only changes buckets at or after `fromMs`, and they can be recomputed from this alone.
+ */
+export interface SeriesTail {
+  fromMs: number;
+  /** Sorted, de-duplicated. */
+  readings: SeriesReading[];
+}
+
+/** An empty series' tail. */
+export const EMPTY_TAIL: SeriesTail = { fromMs: OPEN_END_MS, readings: [] };
+
+/** Cuts the tail out of sorted readings that end at the end of the series. */
+export function tailOf(sorted: readonly SeriesReading[], spacingWindow: number): SeriesTail {
+  if (sorted.length === 0) return EMPTY_TAIL;
+  const anchor = sorted[Math.max(0, sorted.length - spacingWindow - 1)]!;
+  const fromMs = bucketFloor(anchor.tMs);
+  let first = sorted.findIndex((r) => r.tMs >= fromMs);
+  if (first > 0) first -= 1;
+  return { fromMs, readings: sorted.slice(first) };
+}
+
+/**
+ * Readings of a batch that would change nothing: equal in value and end to the stored winner at the same
+ * instant. Dropping them keeps repeated payloads from growing the raw log (DESIGN §3.1 idempotence).
+ */
+export function withoutUnchanged<R extends SeriesReading>(
+  incoming: readonly R[],
+  existing: readonly SeriesReading[],
+): R[] {
+  if (existing.length === 0) return [...incoming];
+  const byT = new Map<number, SeriesReading>();
+  for (const r of existing) byT.set(r.tMs, r);
+  return dedupeReadings(incoming).filter((r) => {
+    const e = byT.get(r.tMs);
+    return e === undefined || e.value !== r.value || e.endMs !== r.endMs;
+  });
+}

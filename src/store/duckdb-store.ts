@@ -1,0 +1,308 @@
+// The embedded default backend: one DuckDB file (or :memory:), nothing to install.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { SeriesBucket } from '../domain/bucket.ts';
+import type { Reading, ReadingKind } from '../domain/reading.ts';
+import type { Site } from '../domain/site.ts';
+import type { NormalizeOptions } from '../normalize/options.ts';
+import { DUCKDB_MIGRATIONS } from './duckdb-migrations.ts';
+import { DuckDbSeriesIo, WINNERS } from './duckdb-series-io.ts';
+import { GroupCommit } from './group-commit.ts';
+import { IncrementalIngest } from './incremental-ingest.ts';
+import type {
+  BucketQuery,
+  IngestSummary,
+  ReadingQuery,
+  SiteEnergy,
+  Store,
+  TimeRange,
+  TopQuery,
+} from './store.ts';
+
+export interface DuckDbStoreOptions {
+  /** Database file, or ':memory:'. */
+  path: string;
+  /** Normalization options for every site (e.g. maxGapMs). */
+  normalize?: Partial<NormalizeOptions>;
+  /** Clock for created timestamps (epoch ms). */
+  clock?: () => number;
+}
+
+/** Opens (creating and migrating when needed) a DuckDB store. */
+export async function openDuckDbStore(opts: DuckDbStoreOptions): Promise<DuckDbStore> {
+  if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
+  const instance = await DuckDBInstance.create(opts.path);
+  const writer = await instance.connect();
+  const reader = await instance.connect();
+  const store = new DuckDbStore(instance, writer, reader, opts);
+  await store.migrate();
+  await store.loadState();
+  return store;
+}
+
+const BUCKET_COLUMNS =
+  'site_id, channel, bucket_start_ms, energy_wh, positive_wh, negative_wh, coverage, samples, min_power_w, max_power_w, quality';
+/** Of several kinds covering one bucket, keep the highest precedence (DESIGN §3.5). */
+const BEST_KIND =
+  'QUALIFY row_number() OVER (PARTITION BY site_id, channel, bucket_start_ms ORDER BY kind_rank) = 1';
+
+function rangeClause(fromMs?: number, toMs?: number): string {
+  const parts: string[] = [];
+  if (fromMs !== undefined) parts.push(`bucket_start_ms >= ${Math.floor(fromMs)}`);
+  if (toMs !== undefined) parts.push(`bucket_start_ms < ${Math.ceil(toMs)}`);
+  return parts.length === 0 ? '' : ` AND ${parts.join(' AND ')}`;
+}
+
+function toBucket(row: unknown[]): SeriesBucket {
+  return {
+    siteId: row[0] as string,
+    channel: row[1] as string,
+    bucketStartMs: Number(row[2]),
+    energyWh: row[3] as number,
+    positiveWh: row[4] as number,
+    negativeWh: row[5] as number,
+    coverage: row[6] as number,
+    samples: Number(row[7]),
+    minPowerW: row[8] as number,
+    maxPowerW: row[9] as number,
+    quality: row[10] as SeriesBucket['quality'],
+  };
+}
+
+export class DuckDbStore implements Store {
+  readonly backend = 'duckdb';
+  private ingestEngine: IncrementalIngest | undefined;
+  private readonly knownSites = new Set<string>();
+  private readonly commits: GroupCommit;
+  private readonly io: DuckDbSeriesIo;
+  private closed = false;
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly reader: DuckDBConnection,
+    private readonly opts: DuckDbStoreOptions,
+  ) {
+    this.io = new DuckDbSeriesIo(writer);
+    this.commits = new GroupCommit({
+      begin: () => this.writer.run('BEGIN TRANSACTION').then(() => undefined),
+      commit: () => this.writer.run('COMMIT').then(() => undefined),
+      rollback: () => this.writer.run('ROLLBACK').then(() => undefined),
+      onRollback: () => this.loadState(),
+    });
+  }
+
+  /** Applies pending migrations, each in its own transaction. */
+  async migrate(): Promise<void> {
+    await this.writer.run(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_ms BIGINT NOT NULL)',
+    );
+    const current = await this.schemaVersion();
+    for (const m of DUCKDB_MIGRATIONS) {
+      if (m.version <= current) continue;
+      await this.writer.run('BEGIN TRANSACTION');
+      try {
+        for (const sql of m.statements) await this.writer.run(sql);
+        await this.writer.run('INSERT INTO schema_migrations VALUES ($v, $n, $t)', {
+          v: m.version,
+          n: m.name,
+          t: this.now(),
+        });
+        await this.writer.run('COMMIT');
+      } catch (e) {
+        await this.writer.run('ROLLBACK');
+        throw e;
+      }
+    }
+    await this.writer.run(
+      'CREATE TEMP TABLE IF NOT EXISTS recompute_windows (site_id VARCHAR, channel VARCHAR, kind VARCHAR, from_ms BIGINT, to_ms BIGINT)',
+    );
+  }
+
+  /** Loads what ingest keeps in memory: known series and sites, and the last sequence number. */
+  async loadState(): Promise<void> {
+    const series = await this.writer.runAndReadAll('SELECT DISTINCT site_id, channel, kind FROM readings');
+    const keys = series.getRowsJS().map((r) => `${r[0]}\u0000${r[1]}\u0000${r[2]}`);
+    const seq = await this.writer.runAndReadAll('SELECT coalesce(max(seq), 0) FROM readings');
+    const lastSeq = Number(seq.getRowsJS()[0]?.[0] ?? 0);
+    const siteRows = await this.writer.runAndReadAll('SELECT site_id FROM sites');
+    this.knownSites.clear();
+    for (const r of siteRows.getRowsJS()) this.knownSites.add(r[0] as string);
+    if (this.ingestEngine) this.ingestEngine.reset(keys, lastSeq);
+    else {
+      const normalize = this.opts.normalize ?? {};
+      this.ingestEngine = new IncrementalIngest({ optionsFor: () => normalize, knownSeries: keys, lastSeq });
+    }
+  }
+
+  private now(): number {
+    return (this.opts.clock ?? Date.now)();
+  }
+
+  async schemaVersion(): Promise<number> {
+    const r = await this.writer.runAndReadAll('SELECT coalesce(max(version), 0) FROM schema_migrations');
+    return Number(r.getRowsJS()[0]?.[0] ?? 0);
+  }
+
+  async upsertSites(sites: readonly Site[]): Promise<void> {
+    if (sites.length === 0) return;
+    await this.commits.run(() => this.writeSites(sites, true));
+  }
+
+  private async writeSites(sites: readonly Site[], overwrite: boolean): Promise<void> {
+    const conflict = overwrite
+      ? 'DO UPDATE SET name = excluded.name, timezone = excluded.timezone, source = excluded.source, metadata = excluded.metadata'
+      : 'DO NOTHING';
+    for (const s of sites) {
+      await this.writer.run(
+        `INSERT INTO sites VALUES ($id, $name, $tz, $source, $meta, $t) ON CONFLICT (site_id) ${conflict}`,
+        {
+          id: s.siteId,
+          name: s.name,
+          tz: s.timezone,
+          source: s.source,
+          meta: JSON.stringify(s.metadata ?? {}),
+          t: this.now(),
+        },
+      );
+      this.knownSites.add(s.siteId);
+    }
+  }
+
+  async getSite(siteId: string): Promise<Site | undefined> {
+    const r = await this.reader.runAndReadAll(
+      'SELECT site_id, name, timezone, source, metadata FROM sites WHERE site_id = $id',
+      {
+        id: siteId,
+      },
+    );
+    const row = r.getRowsJS()[0];
+    return row === undefined ? undefined : toSite(row);
+  }
+
+  async listSites(): Promise<Site[]> {
+    const r = await this.reader.runAndReadAll(
+      'SELECT site_id, name, timezone, source, metadata FROM sites ORDER BY site_id',
+    );
+    return r.getRowsJS().map(toSite);
+  }
+
+  async ingest(readings: readonly Reading[], defaultSite: Partial<Site> = {}): Promise<IngestSummary> {
+    if (this.closed) throw new Error('store is closed');
+    return this.commits.run(async () => {
+      const missing = [...new Set(readings.map((r) => r.siteId))].filter((id) => !this.knownSites.has(id));
+      if (missing.length > 0) {
+        await this.writeSites(
+          missing.map((siteId) => ({
+            siteId,
+            name: defaultSite.name ?? siteId,
+            timezone: defaultSite.timezone ?? 'UTC',
+            source: defaultSite.source ?? 'push',
+            metadata: defaultSite.metadata ?? {},
+          })),
+          false,
+        );
+      }
+      return this.ingestEngine!.ingest(this.io, readings);
+    });
+  }
+
+  async buckets(q: BucketQuery): Promise<SeriesBucket[]> {
+    const channel = q.channel === undefined ? '' : ' AND channel = $channel';
+    const r = await this.reader.runAndReadAll(
+      `SELECT ${BUCKET_COLUMNS} FROM buckets WHERE site_id = $site${channel}${rangeClause(q.fromMs, q.toMs)}
+       ${BEST_KIND} ORDER BY channel, bucket_start_ms`,
+      q.channel === undefined ? { site: q.siteId } : { site: q.siteId, channel: q.channel },
+    );
+    return r.getRowsJS().map(toBucket);
+  }
+
+  async topSites(q: TopQuery): Promise<SiteEnergy[]> {
+    const channel = q.channel === undefined ? '' : ' AND channel = $channel';
+    const r = await this.reader.runAndReadAll(
+      `WITH best AS (SELECT site_id, energy_wh FROM buckets WHERE true${channel}${rangeClause(q.fromMs, q.toMs)} ${BEST_KIND})
+       SELECT site_id, sum(energy_wh) AS e FROM best GROUP BY site_id
+       ORDER BY e DESC, TRY_CAST(site_id AS BIGINT) NULLS LAST, site_id LIMIT ${Math.max(0, Math.floor(q.count))}`,
+      q.channel === undefined ? {} : { channel: q.channel },
+    );
+    return r.getRowsJS().map((row) => ({ siteId: row[0] as string, energyWh: row[1] as number }));
+  }
+
+  async channels(siteId: string): Promise<string[]> {
+    const r = await this.reader.runAndReadAll(
+      'SELECT DISTINCT channel FROM buckets WHERE site_id = $s ORDER BY channel',
+      {
+        s: siteId,
+      },
+    );
+    return r.getRowsJS().map((row) => row[0] as string);
+  }
+
+  async readings(q: ReadingQuery): Promise<Reading[]> {
+    const where = ['site_id = $site'];
+    if (q.channel !== undefined) where.push('channel = $channel');
+    if (q.fromMs !== undefined) where.push(`t_ms >= ${Math.floor(q.fromMs)}`);
+    if (q.toMs !== undefined) where.push(`t_ms < ${Math.ceil(q.toMs)}`);
+    const limit = q.limit === undefined ? '' : ` LIMIT ${Math.floor(q.limit)}`;
+    const r = await this.reader.runAndReadAll(
+      `SELECT site_id, channel, kind, t_ms, end_ms, value, received_ms FROM readings WHERE ${where.join(' AND ')}
+       ${WINNERS} ORDER BY channel, kind, t_ms${limit}`,
+      q.channel === undefined ? { site: q.siteId } : { site: q.siteId, channel: q.channel },
+    );
+    return r.getRowsJS().map((row) => ({
+      siteId: row[0] as string,
+      channel: row[1] as string,
+      kind: row[2] as ReadingKind,
+      tMs: Number(row[3]),
+      endMs: row[4] === null ? null : Number(row[4]),
+      value: row[5] as number,
+      receivedMs: Number(row[6]),
+    }));
+  }
+
+  async timeRange(siteId?: string): Promise<TimeRange | null> {
+    const r = await this.reader.runAndReadAll(
+      `SELECT min(bucket_start_ms), max(bucket_start_ms) FROM buckets${siteId === undefined ? '' : ' WHERE site_id = $s'}`,
+      siteId === undefined ? {} : { s: siteId },
+    );
+    const row = r.getRowsJS()[0];
+    if (!row || row[0] === null) return null;
+    return { firstMs: Number(row[0]), lastMs: Number(row[1]) };
+  }
+
+  async ping(): Promise<boolean> {
+    if (this.closed) return false;
+    try {
+      await this.reader.run('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Waits for queued writes, checkpoints and closes. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.commits.idle();
+    if (this.opts.path !== ':memory:') await this.writer.run('CHECKPOINT');
+    this.reader.closeSync();
+    this.writer.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function toSite(row: unknown[]): Site {
+  const meta = row[4];
+  return {
+    siteId: row[0] as string,
+    name: row[1] as string,
+    timezone: row[2] as string,
+    source: row[3] as string,
+    metadata:
+      typeof meta === 'string'
+        ? (JSON.parse(meta) as Record<string, unknown>)
+        : ((meta ?? {}) as Record<string, unknown>),
+  };
+}

@@ -1,0 +1,69 @@
+// Serializes writes on one connection and commits concurrent ones together: while a transaction runs, new
+// jobs queue; the next transaction runs them all and commits once. A job's promise resolves only after the
+// commit that contains it, so an acknowledged write is durable. If a group fails, each of its jobs is
+// retried alone, so one bad job cannot take the others down with it.
+
+export interface Transactor {
+  begin(): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  /** Called after a rollback, e.g. to drop caches that may hold uncommitted state. */
+  onRollback?(): Promise<void> | void;
+}
+
+interface Pending<T> {
+  job: () => Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+}
+
+export class GroupCommit {
+  private queue: Pending<unknown>[] = [];
+  private running = false;
+
+  constructor(private readonly tx: Transactor) {}
+
+  /** Runs `job` inside a transaction (possibly shared with other jobs) and resolves after commit. */
+  run<T>(job: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ job, resolve, reject } as Pending<unknown>);
+      if (!this.running) void this.drain();
+    });
+  }
+
+  /** Resolves when every queued job has finished. */
+  async idle(): Promise<void> {
+    while (this.running || this.queue.length > 0) await new Promise((r) => setImmediate(r));
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length > 0) {
+        const group = this.queue.splice(0);
+        if (!(await this.attempt(group)) && group.length > 1) {
+          for (const one of group) await this.attempt([one]);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Runs a group in one transaction; on failure rejects a lone job, or reports failure for a retry. */
+  private async attempt(group: Pending<unknown>[]): Promise<boolean> {
+    const results: unknown[] = [];
+    try {
+      await this.tx.begin();
+      for (const p of group) results.push(await p.job());
+      await this.tx.commit();
+    } catch (error) {
+      await this.tx.rollback().catch(() => undefined);
+      await this.tx.onRollback?.();
+      if (group.length === 1) group[0]!.reject(error);
+      return false;
+    }
+    group.forEach((p, i) => p.resolve(results[i]));
+    return true;
+  }
+}

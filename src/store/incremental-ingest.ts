@@ -1,0 +1,170 @@
+// Backend-neutral ingest: groups a batch by series, finds the window of buckets each series' new readings
+// touch, fetches just the readings that window depends on (or uses the in-memory tail when the new data
+// only extends the series), recomputes with the pure normalizer and hands rows to the backend to write.
+import type { SeriesBucket } from '../domain/bucket.ts';
+import {
+  KIND_PRECEDENCE,
+  type Reading,
+  type ReadingKind,
+  type SeriesReading,
+  seriesKindKey,
+} from '../domain/reading.ts';
+import { bucketCeil, bucketFloor } from '../domain/time.ts';
+import { dedupeReadings } from '../normalize/dedupe.ts';
+import { type NormalizeOptions, resolveOptions } from '../normalize/options.ts';
+import {
+  EMPTY_TAIL,
+  normalizeWindow,
+  OPEN_END_MS,
+  type SeriesTail,
+  tailOf,
+  withoutUnchanged,
+} from '../normalize/series-window.ts';
+import type { IngestSummary } from './store.ts';
+
+export interface SeriesRef {
+  siteId: string;
+  channel: string;
+  kind: ReadingKind;
+}
+
+/** A recomputed window of one series and kind; its stored buckets are replaced by `buckets`. */
+export interface BucketWindow extends SeriesRef {
+  fromMs: number;
+  toMs: number;
+}
+
+export interface KindBucket extends SeriesBucket {
+  kind: ReadingKind;
+  kindRank: number;
+}
+
+/** The reads and writes a backend provides; all run inside the caller's transaction. */
+export interface SeriesIo {
+  /** Latest instant of the series strictly before `ms`, or null. */
+  lastBefore(s: SeriesRef, ms: number): Promise<number | null>;
+  /** Up to `limit` distinct instants strictly after `ms`, ascending. */
+  distinctAfter(s: SeriesRef, ms: number, limit: number): Promise<number[]>;
+  /** The `limit` latest distinct instants, descending. */
+  lastDistinct(s: SeriesRef, limit: number): Promise<number[]>;
+  /** Winning readings with t in [fromMs, toMs] plus the last before fromMs and the first after toMs. */
+  readingsAround(s: SeriesRef, fromMs: number, toMs: number): Promise<SeriesReading[]>;
+  appendReadings(rows: readonly (Reading & { seq: number })[]): Promise<void>;
+  replaceBuckets(windows: readonly BucketWindow[], buckets: readonly KindBucket[]): Promise<void>;
+}
+
+export interface IncrementalIngestOptions {
+  /** Normalization options for a site (per-source maxGapMs and the like). */
+  optionsFor: (siteId: string) => Partial<NormalizeOptions>;
+  /** Series that already have readings, as seriesKindKey strings. */
+  knownSeries: Iterable<string>;
+  /** Highest sequence number already used in the raw log. */
+  lastSeq: number;
+}
+
+export class IncrementalIngest {
+  private readonly tails = new Map<string, SeriesTail>();
+  private readonly known: Set<string>;
+  private seq: number;
+
+  constructor(private readonly opts: IncrementalIngestOptions) {
+    this.known = new Set(opts.knownSeries);
+    this.seq = opts.lastSeq;
+  }
+
+  /** Forgets cached tails; called after a rollback, when they may hold uncommitted readings. */
+  reset(knownSeries: Iterable<string>, lastSeq: number): void {
+    this.tails.clear();
+    this.known.clear();
+    for (const k of knownSeries) this.known.add(k);
+    this.seq = Math.max(this.seq, lastSeq);
+  }
+
+  /** Ingests one batch through `io`; the caller owns the transaction. */
+  async ingest(io: SeriesIo, batch: readonly Reading[]): Promise<IngestSummary> {
+    const groups = new Map<string, Reading[]>();
+    for (const r of batch) {
+      const key = seriesKindKey(r);
+      const g = groups.get(key);
+      if (g) g.push(r);
+      else groups.set(key, [r]);
+    }
+    const toAppend: (Reading & { seq: number })[] = [];
+    const windows: BucketWindow[] = [];
+    const buckets: KindBucket[] = [];
+    for (const [key, group] of groups) {
+      const first = group[0]!;
+      const ref: SeriesRef = { siteId: first.siteId, channel: first.channel, kind: first.kind };
+      const options = resolveOptions(this.opts.optionsFor(ref.siteId));
+      const incoming = dedupeReadings(group);
+      const plan = await this.plan(io, key, ref, incoming, options);
+      const fresh = withoutUnchanged(incoming, plan.existing);
+      if (fresh.length === 0) continue;
+      const merged = dedupeReadings([...plan.existing, ...fresh]);
+      const result = normalizeWindow(ref.kind, merged, plan.fromMs, plan.toMs, options);
+      windows.push({ ...ref, fromMs: plan.fromMs, toMs: plan.toMs });
+      const kindRank = KIND_PRECEDENCE[ref.kind];
+      for (const b of result.buckets) buckets.push({ ...b, ...ref, kindRank });
+      for (const r of fresh)
+        toAppend.push({ ...r, siteId: ref.siteId, channel: ref.channel, seq: ++this.seq });
+      if (plan.toMs === OPEN_END_MS) this.tails.set(key, tailOf(merged, options.spacingWindow));
+      else this.tails.delete(key);
+      this.known.add(key);
+    }
+    if (toAppend.length > 0) {
+      await io.appendReadings(toAppend);
+      await io.replaceBuckets(windows, buckets);
+    }
+    let firstBucketMs: number | null = null;
+    let lastBucketMs: number | null = null;
+    for (const b of buckets) {
+      if (firstBucketMs === null || b.bucketStartMs < firstBucketMs) firstBucketMs = b.bucketStartMs;
+      if (lastBucketMs === null || b.bucketStartMs > lastBucketMs) lastBucketMs = b.bucketStartMs;
+    }
+    return {
+      accepted: batch.length,
+      stored: toAppend.length,
+      series: groups.size,
+      bucketsTouched: buckets.length,
+      firstBucketMs,
+      lastBucketMs,
+    };
+  }
+
+  /** The window new readings touch and the stored readings needed to recompute it. */
+  private async plan(
+    io: SeriesIo,
+    key: string,
+    ref: SeriesRef,
+    incoming: readonly SeriesReading[],
+    options: NormalizeOptions,
+  ): Promise<{ fromMs: number; toMs: number; existing: SeriesReading[] }> {
+    const minMs = incoming[0]!.tMs;
+    const maxMs = incoming[incoming.length - 1]!.tMs;
+    const tail = this.known.has(key) ? this.tails.get(key) : EMPTY_TAIL;
+    const lastMs = tail?.readings[tail.readings.length - 1]?.tMs;
+    // Fast path: the batch only extends the series, so the cached tail is all the context needed.
+    if (tail !== undefined && (lastMs === undefined || minMs > lastMs)) {
+      return {
+        fromMs: Math.min(tail.fromMs, bucketFloor(minMs)),
+        toMs: OPEN_END_MS,
+        existing: tail.readings,
+      };
+    }
+    const k = options.spacingWindow;
+    const maxEndMs = Math.max(maxMs, ...incoming.map((r) => r.endMs ?? maxMs));
+    const before = await io.lastBefore(ref, minMs);
+    const after = await io.distinctAfter(ref, maxMs, k + 1);
+    let fromMs = bucketFloor(before ?? minMs);
+    let toMs = OPEN_END_MS;
+    if (after.length > k) toMs = bucketCeil(Math.max(after[0]! + 1, maxEndMs));
+    else {
+      // The window reaches the end of the series: include enough of it to measure the typical spacing.
+      const last = await io.lastDistinct(ref, k + 1);
+      const anchor = last[last.length - 1];
+      if (anchor !== undefined) fromMs = Math.min(fromMs, bucketFloor(anchor));
+    }
+    const existing = await io.readingsAround(ref, fromMs, toMs);
+    return { fromMs, toMs, existing };
+  }
+}
