@@ -95,7 +95,14 @@ export class BucketAccumulator {
     }
   }
 
-  private addPart(b: number, overlapMs: number, e: number, minW: number, maxW: number, estimated: boolean): void {
+  private addPart(
+    b: number,
+    overlapMs: number,
+    e: number,
+    minW: number,
+    maxW: number,
+    estimated: boolean,
+  ): void {
     const acc = this.acc(b);
     acc.energyWh += e;
     if (e >= 0) acc.positiveWh += e;

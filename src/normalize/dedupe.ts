@@ -28,7 +28,11 @@ export function median(values: readonly number[]): number {
  * or `fallbackMs` when it has a single reading. Only the tail is used so that the value, and the buckets
  * that depend on it, can be recomputed from the end of the series alone.
  */
-export function typicalSpacingMs(sorted: readonly SeriesReading[], window: number, fallbackMs: number): number {
+export function typicalSpacingMs(
+  sorted: readonly SeriesReading[],
+  window: number,
+  fallbackMs: number,
+): number {
   const intervals: number[] = [];
   for (let i = sorted.length - 1; i > 0 && intervals.length < window; i--) {
     intervals.push(sorted[i]!.tMs - sorted[i - 1]!.tMs);

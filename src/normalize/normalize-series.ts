@@ -54,7 +54,10 @@ export function mergeKinds(perKind: readonly { kind: ReadingKind; buckets: reado
 }
 
 /** All buckets of a series whose readings may mix kinds. */
-export function normalizeSeries(readings: readonly SeriesReading[], options: Partial<NormalizeOptions> = {}): Bucket[] {
+export function normalizeSeries(
+  readings: readonly SeriesReading[],
+  options: Partial<NormalizeOptions> = {},
+): Bucket[] {
   const kinds = [...new Set(readings.map((r) => r.kind))];
   return mergeKinds(kinds.map((k) => normalizeKind(k, readings, options)));
 }

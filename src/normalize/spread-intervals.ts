@@ -6,7 +6,10 @@ import { BucketAccumulator } from './bucket-accumulator.ts';
  * to overlap (DESIGN §3.4). A reading with an explicit end covers [t, end); one without covers [t, next t),
  * and the last one the typical spacing.
  */
-export function spreadIntervals(readings: readonly SeriesReading[], tailSpacingMs: number): BucketAccumulator {
+export function spreadIntervals(
+  readings: readonly SeriesReading[],
+  tailSpacingMs: number,
+): BucketAccumulator {
   const acc = new BucketAccumulator();
   for (let i = 0; i < readings.length; i++) {
     const r = readings[i]!;
