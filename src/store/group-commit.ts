@@ -63,7 +63,7 @@ export class GroupCommit {
       if (group.length === 1) group[0]!.reject(error);
       return false;
     }
-    group.forEach((p, i) => p.resolve(results[i]));
+    for (const [i, p] of group.entries()) p.resolve(results[i]);
     return true;
   }
 }
