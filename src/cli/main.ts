@@ -1,0 +1,33 @@
+// The wattline command line. Each command lives in its own file and is registered here explicitly.
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config.ts';
+import { WattlineError } from '../domain/errors.ts';
+import { registerDemo } from './demo.ts';
+import { registerExport } from './export.ts';
+import { registerImport } from './import.ts';
+import { registerMigrate } from './migrate.ts';
+import { registerServe } from './serve.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('wattline')
+    .description('Energy telemetry: collect, normalize to 15-minute energy, store, serve and analyse.')
+    .version('0.1.0')
+    .showHelpAfterError();
+  registerServe(program);
+  registerDemo(program);
+  registerImport(program);
+  registerExport(program);
+  registerMigrate(program);
+  return program;
+}
+
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) process.exit(e.exitCode);
+  if (e instanceof ConfigError || e instanceof WattlineError) {
+    console.error(`wattline: ${e.message}`);
+    process.exit(2);
+  }
+  throw e;
+}
