@@ -1,90 +1,15 @@
 import { statSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { type FieldProblem, WattlineError } from '../domain/errors.ts';
-import type { Reading } from '../domain/reading.ts';
-import { rowToReading } from '../domain/reading-input.ts';
-import {
-  csvRows,
-  formatOf,
-  jsonRows,
-  ndjsonRows,
-  type RowDefaults,
-  type SourcedRow,
-} from '../ingest/row-sources.ts';
+import { importFile } from '../ingest/import-file.ts';
+import type { RowDefaults } from '../ingest/row-sources.ts';
 import { openStore } from '../main.ts';
-import type { Store } from '../store/store.ts';
 import { configFrom, type StoreFlags, withStoreOptions } from './shared-options.ts';
 
 interface ImportFlags extends StoreFlags, RowDefaults {
   batch: number;
   skipInvalid?: boolean;
   progress: boolean;
-}
-
-export interface ImportResult {
-  rows: number;
-  stored: number;
-  skipped: number;
-  bucketsTouched: number;
-  seconds: number;
-}
-
-/**
- * Streams a file into the store in atomic batches. An invalid row stops the import (batches already
- * ingested stay) unless skipInvalid, in which case it is counted and reported.
- */
-export async function importFile(
-  store: Store,
-  path: string,
-  opts: RowDefaults & {
-    batch: number;
-    skipInvalid?: boolean;
-    onBytes?: (n: number) => void;
-    onSkip?: (msg: string) => void;
-  },
-): Promise<ImportResult> {
-  const started = performance.now();
-  const onBytes = opts.onBytes ?? (() => undefined);
-  const format = formatOf(path);
-  const rows: AsyncIterable<SourcedRow> =
-    format === 'csv'
-      ? csvRows(path, opts, onBytes)
-      : format === 'ndjson'
-        ? ndjsonRows(path, opts, onBytes)
-        : jsonRows(path, opts, onBytes);
-  const receivedMs = Date.now();
-  const result: ImportResult = { rows: 0, stored: 0, skipped: 0, bucketsTouched: 0, seconds: 0 };
-  let batch: Reading[] = [];
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const s = await store.ingest(batch);
-    result.stored += s.stored;
-    result.bucketsTouched += s.bucketsTouched;
-    batch = [];
-  };
-  for await (const { row, where } of rows) {
-    result.rows++;
-    const problems: FieldProblem[] = [];
-    const reading = rowToReading(row, '', receivedMs, problems);
-    if (reading === undefined) {
-      const msg = `${where}: ${problems.map((p) => `${p.path.slice(1)} ${p.message} (got ${JSON.stringify(p.value)})`).join('; ')}`;
-      if (!opts.skipInvalid)
-        throw new WattlineError(
-          'validation-failed',
-          `${msg}; ${result.stored} readings stored before it`,
-          problems,
-        );
-      result.skipped++;
-      opts.onSkip?.(msg);
-      continue;
-    }
-    batch.push(reading);
-    if (batch.length >= opts.batch) await flush();
-  }
-  await flush();
-  result.seconds = (performance.now() - started) / 1000;
-  return result;
 }
 
 export function registerImport(program: Command): void {
