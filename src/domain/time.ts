@@ -8,8 +8,16 @@ export const DAY_MS = 86_400_000;
 const INSTANT_RE =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2})([:-])(\d{2})(?:\5(\d{2})(?:[.,](\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)$/;
 
+/** Epoch ms of a UTC calendar date and time. Unlike Date.UTC, years 0-99 are not taken as 1900-1999. */
+function utcMs(year: number, month: number, day: number, h = 0, mi = 0, s = 0, ms = 0): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(h, mi, s, ms);
+  return d.getTime();
+}
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return new Date(utcMs(year, month + 1, 0)).getUTCDate();
 }
 
 /**
@@ -39,7 +47,7 @@ export function parseInstant(text: string): number | undefined {
     offsetMin = sign * (oh * 60 + om);
   }
   const ms = frac === undefined ? 0 : Math.floor(Number(`0.${frac}`) * 1000);
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMin * 60_000;
+  return utcMs(year, month, day, hour, minute, second, ms) - offsetMin * 60_000;
 }
 
 /** Formats epoch milliseconds as ISO 8601 UTC, without a fraction when it is zero (`2018-08-24T00:00:00Z`). */

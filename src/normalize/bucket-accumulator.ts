@@ -6,6 +6,8 @@ interface Acc {
   positiveWh: number;
   negativeWh: number;
   coveredMs: number;
+  /** End of the latest covered piece: pieces arrive in order of start, so coverage is their union. */
+  coveredUntilMs: number;
   samples: number;
   minPowerW: number;
   maxPowerW: number;
@@ -14,7 +16,10 @@ interface Acc {
 
 const MS_PER_HOUR = 3_600_000;
 
-/** Collects energy spread over time into 15-minute buckets. */
+/**
+ * Collects energy spread over time into 15-minute buckets. Pieces must be added in order of their start
+ * (the normalizers walk sorted readings), so that overlapping pieces count once towards coverage.
+ */
 export class BucketAccumulator {
   private readonly accs = new Map<number, Acc>();
 
@@ -26,6 +31,7 @@ export class BucketAccumulator {
         positiveWh: 0,
         negativeWh: 0,
         coveredMs: 0,
+        coveredUntilMs: Number.NEGATIVE_INFINITY,
         samples: 0,
         minPowerW: Number.POSITIVE_INFINITY,
         maxPowerW: Number.NEGATIVE_INFINITY,
@@ -43,18 +49,21 @@ export class BucketAccumulator {
 
   /**
    * Spreads `energyWh` evenly over [startMs, endMs), in proportion to each bucket's overlap.
-   * `estimated` marks energy that was inferred across a gap rather than measured.
+   * `estimated` marks energy that was inferred across a gap rather than measured. `powerW`, when known
+   * (a held power sample), is recorded as is rather than recomputed from the energy, which may round.
    */
-  addEnergy(startMs: number, endMs: number, energyWh: number, estimated = false): void {
+  addEnergy(startMs: number, endMs: number, energyWh: number, estimated = false, powerW?: number): void {
     const durationMs = endMs - startMs;
     if (!(durationMs > 0)) return;
-    const powerW = (energyWh * MS_PER_HOUR) / durationMs;
+    const p = powerW ?? (energyWh * MS_PER_HOUR) / durationMs;
     for (let b = bucketFloor(startMs); b < endMs; b += BUCKET_MS) {
-      const overlapMs = Math.min(endMs, b + BUCKET_MS) - Math.max(startMs, b);
+      const fromMs = Math.max(startMs, b);
+      const toMs = Math.min(endMs, b + BUCKET_MS);
+      const overlapMs = toMs - fromMs;
       if (overlapMs <= 0) continue;
       // Whole intervals get the exact value so that a bucket-aligned reading round-trips bit for bit.
       const e = overlapMs === durationMs ? energyWh : (energyWh * overlapMs) / durationMs;
-      this.addPart(b, overlapMs, e, powerW, powerW, estimated);
+      this.addPart(b, fromMs, toMs, e, p, p, estimated);
     }
   }
 
@@ -70,8 +79,8 @@ export class BucketAccumulator {
       const a = Math.max(startMs, b);
       const z = Math.min(endMs, b + BUCKET_MS);
       if (z <= a) continue;
-      const pa = startPowerW + slope * (a - startMs);
-      const pz = startPowerW + slope * (z - startMs);
+      const pa = a === startMs ? startPowerW : startPowerW + slope * (a - startMs);
+      const pz = z === endMs ? endPowerW : startPowerW + slope * (z - startMs);
       const e = ((pa + pz) / 2) * ((z - a) / MS_PER_HOUR);
       // Split the signed parts exactly when the line crosses zero inside this piece.
       let pos = 0;
@@ -79,9 +88,12 @@ export class BucketAccumulator {
       if (pa >= 0 && pz >= 0) pos = e;
       else if (pa <= 0 && pz <= 0) neg = -e;
       else {
-        const tz = a + (-pa / (pz - pa)) * (z - a);
-        const e1 = (pa / 2) * ((tz - a) / MS_PER_HOUR);
-        const e2 = (pz / 2) * ((z - tz) / MS_PER_HOUR);
+        // The crossing as a share of the piece, not as an epoch instant, whose rounding (~1e-4 ms) would
+        // leak into the split.
+        const f = pa / (pa - pz);
+        const hours = (z - a) / MS_PER_HOUR;
+        const e1 = (pa / 2) * f * hours;
+        const e2 = (pz / 2) * (1 - f) * hours;
         pos = Math.max(e1, 0) + Math.max(e2, 0);
         neg = -(Math.min(e1, 0) + Math.min(e2, 0));
       }
@@ -89,15 +101,23 @@ export class BucketAccumulator {
       acc.energyWh += e;
       acc.positiveWh += pos;
       acc.negativeWh += neg;
-      acc.coveredMs += z - a;
+      this.cover(acc, a, z);
       acc.minPowerW = Math.min(acc.minPowerW, pa, pz);
       acc.maxPowerW = Math.max(acc.maxPowerW, pa, pz);
     }
   }
 
+  /** Adds [fromMs, toMs) to the covered time of a bucket, counting time already covered only once. */
+  private cover(acc: Acc, fromMs: number, toMs: number): void {
+    const from = Math.max(fromMs, acc.coveredUntilMs);
+    if (toMs > from) acc.coveredMs += toMs - from;
+    acc.coveredUntilMs = Math.max(acc.coveredUntilMs, toMs);
+  }
+
   private addPart(
     b: number,
-    overlapMs: number,
+    fromMs: number,
+    toMs: number,
     e: number,
     minW: number,
     maxW: number,
@@ -107,7 +127,7 @@ export class BucketAccumulator {
     acc.energyWh += e;
     if (e >= 0) acc.positiveWh += e;
     else acc.negativeWh -= e;
-    acc.coveredMs += overlapMs;
+    this.cover(acc, fromMs, toMs);
     acc.minPowerW = Math.min(acc.minPowerW, minW);
     acc.maxPowerW = Math.max(acc.maxPowerW, maxW);
     if (estimated) acc.estimated = true;

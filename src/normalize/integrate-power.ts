@@ -19,7 +19,7 @@ export function integratePower(
     const next = samples[i + 1];
     if (next === undefined) {
       const holdMs = Math.min(tailSpacingMs, opts.maxGapMs);
-      acc.addEnergy(s.tMs, s.tMs + holdMs, (s.value * holdMs) / 3_600_000);
+      acc.addEnergy(s.tMs, s.tMs + holdMs, (s.value * holdMs) / 3_600_000, false, s.value);
       continue;
     }
     const gapMs = next.tMs - s.tMs;
@@ -27,7 +27,7 @@ export function integratePower(
       acc.addLinearPower(s.tMs, next.tMs, s.value, next.value);
     } else {
       const holdMs = Math.min(gapMs, opts.maxGapMs);
-      acc.addEnergy(s.tMs, s.tMs + holdMs, (s.value * holdMs) / 3_600_000);
+      acc.addEnergy(s.tMs, s.tMs + holdMs, (s.value * holdMs) / 3_600_000, false, s.value);
     }
   }
   return acc;
