@@ -37,7 +37,11 @@ describe('normalization vectors (shared/vectors/normalization.json)', () => {
   assert.ok(vectors.length >= 9);
   for (const v of vectors) {
     it(`${v.name} (${v.rule})`, () => {
-      const result = normalizeKind(v.kind, toReadings(v), v.maxGapMs === undefined ? {} : { maxGapMs: v.maxGapMs });
+      const result = normalizeKind(
+        v.kind,
+        toReadings(v),
+        v.maxGapMs === undefined ? {} : { maxGapMs: v.maxGapMs },
+      );
       if (v.expected.buckets) {
         const got = result.buckets.map((b) => ({
           start: formatInstant(b.bucketStartMs),
