@@ -1,0 +1,106 @@
+// Request validation with the same TypeBox schemas that type the handlers and generate OpenAPI.
+// Bodies are checked as sent: JSON types are never coerced (a "5" is not an integer). Query strings and
+// path parameters are text by nature, so plain numbers and booleans in them are converted first, strictly
+// ("3" becomes 3, "1.5" stays 1.5 and fails an integer check, "abc" stays text). Every problem is reported,
+// each at its JSON pointer, so one round trip shows the client all it has to fix.
+import { type TSchema, TypeGuard } from '@sinclair/typebox';
+import { TypeCompiler, type ValueError } from '@sinclair/typebox/compiler';
+import { Value } from '@sinclair/typebox/value';
+import type { FastifySchemaCompiler } from 'fastify';
+import { type ErrorCode, type FieldProblem, WattlineError } from '../domain/errors.ts';
+
+/** At most this many field problems are reported for one request. */
+export const MAX_FIELD_PROBLEMS = 100;
+
+const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+function coerceScalar(schema: TSchema, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (TypeGuard.IsInteger(schema) || TypeGuard.IsNumber(schema))
+    return NUMERIC.test(value) ? Number(value) : value;
+  if (TypeGuard.IsBoolean(schema)) return value === 'true' ? true : value === 'false' ? false : value;
+  return value;
+}
+
+/** Converts the text fields of a flat query or params object to the scalar types its schema declares. */
+function coerceText(schema: TSchema, data: unknown): unknown {
+  if (!TypeGuard.IsObject(schema) || data === null || typeof data !== 'object') return data;
+  const out: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+  for (const [key, prop] of Object.entries(schema.properties)) {
+    if (key in out) out[key] = coerceScalar(prop, out[key]);
+  }
+  return Value.Default(schema, out);
+}
+
+function literalValues(schema: TSchema): string[] | undefined {
+  if (!TypeGuard.IsUnion(schema) || !schema.anyOf.every((s) => TypeGuard.IsLiteral(s))) return undefined;
+  return schema.anyOf.map((s) => String(s.const));
+}
+
+interface Classified {
+  problem: FieldProblem;
+  code: ErrorCode;
+}
+
+function classify(e: ValueError): Classified {
+  const problem: FieldProblem = { path: e.path, message: e.message };
+  if (e.value !== undefined) problem.value = e.value;
+  if (typeof e.value === 'number' && !Number.isFinite(e.value)) {
+    problem.message = 'must be a finite number';
+    return { problem, code: 'invalid-value' };
+  }
+  if (e.value === undefined && e.message === 'Expected required property') {
+    problem.message = 'is required';
+    return { problem, code: 'validation-failed' };
+  }
+  const allowed = literalValues(e.schema);
+  if (allowed !== undefined) {
+    problem.message = `must be one of ${allowed.join(', ')}`;
+    return { problem, code: /\/units?$/.test(e.path) ? 'unknown-unit' : 'validation-failed' };
+  }
+  return { problem, code: 'validation-failed' };
+}
+
+const PART_NAMES: Record<string, string> = {
+  body: 'body',
+  querystring: 'query string',
+  params: 'path',
+  headers: 'headers',
+};
+
+/** Collects the problems of a value that failed its check: one per field, in document order. */
+export function validationError(errors: Iterable<ValueError>, part: string): WattlineError {
+  const seen = new Set<string>();
+  const found: Classified[] = [];
+  for (const e of errors) {
+    // TypeBox reports a missing property twice (required, then its type); the first says it best.
+    if (seen.has(e.path)) continue;
+    seen.add(e.path);
+    found.push(classify(e));
+    if (found.length >= MAX_FIELD_PROBLEMS) break;
+  }
+  const codes = new Set(found.map((f) => f.code));
+  const code: ErrorCode = codes.size === 1 ? [...codes][0]! : 'validation-failed';
+  const where = PART_NAMES[part] ?? part;
+  const list = found
+    .slice(0, 3)
+    .map((f) => `${f.problem.path || '(root)'} ${f.problem.message}`)
+    .join('; ');
+  const more = found.length > 3 ? ` (and ${found.length - 3} more)` : '';
+  return new WattlineError(
+    code,
+    `The ${where} has ${found.length} invalid field${found.length === 1 ? '' : 's'}: ${list}${more}`,
+    found.map((f) => f.problem),
+  );
+}
+
+/** Fastify validator compiler: TypeBox checks, text coercion outside the body, catalogue errors. */
+export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
+  const check = TypeCompiler.Compile(schema);
+  const coerce = httpPart !== 'body';
+  return (data: unknown) => {
+    const value = coerce ? coerceText(schema, data) : data;
+    if (check.Check(value)) return { value };
+    return { error: validationError(check.Errors(value), httpPart ?? 'body') };
+  };
+};
