@@ -143,7 +143,7 @@ export function seasonalProfileForecast(
       ok: false,
       neededMs: DAY_MS,
       foundMs,
-      detail: `The forecast needs at least 1 day of data before start (1 week for the weekly profile); found ${describeDuration(foundMs)}`,
+      detail: `The forecast needs at least 1 day of data before start; found ${describeDuration(foundMs)}. The weekly profile needs 1 week.`,
     };
   }
 

@@ -43,7 +43,10 @@ export function parseWindow({ names, values, maxSpanMs }: WindowFields): TimeWin
       throw new WattlineError(
         'invalid-range',
         `${names[0]} must be before ${names[1]} (the window is [${names[0]}, ${names[1]}))`,
-        [{ path: `/${names[1]}`, message: `must be after ${names[0]} (${values[0]})`, value: values[1] }],
+        [
+          { path: `/${names[0]}`, message: `must be before ${names[1]} (${values[1]})`, value: values[0] },
+          { path: `/${names[1]}`, message: `must be after ${names[0]} (${values[0]})`, value: values[1] },
+        ],
       );
     }
     if (maxSpanMs !== undefined && toMs - fromMs > maxSpanMs) {

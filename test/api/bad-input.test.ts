@@ -222,6 +222,7 @@ describe('query strings', () => {
         400,
         'invalid-range',
       );
+      assert.equal(errorAt(p, '/start').value, s);
       assert.equal(errorAt(p, '/end').value, e);
     }
   });
