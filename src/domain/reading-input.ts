@@ -1,7 +1,7 @@
 // Turning loosely typed input rows (CSV, JSON, push bodies) into readings, with every problem named by
 // its field path. Pure: used by the API, the importer and the connectors alike.
 import type { FieldProblem } from './errors.ts';
-import { READING_KINDS, type Reading, type ReadingKind } from './reading.ts';
+import { MAX_INTERVAL_MS, READING_KINDS, type Reading, type ReadingKind } from './reading.ts';
 import { parseInstant } from './time.ts';
 import { isPowerUnit, toBase, UNITS, type Unit } from './units.ts';
 
@@ -90,6 +90,13 @@ export function rowToReading(
     endMs = readInstant(row.end, `${basePath}/end`, problems) ?? null;
     if (endMs !== null && tMs !== undefined && endMs <= tMs) {
       problems.push({ path: `${basePath}/end`, message: 'end must be after t', value: row.end });
+    }
+    if (endMs !== null && tMs !== undefined && endMs - tMs > MAX_INTERVAL_MS) {
+      problems.push({
+        path: `${basePath}/end`,
+        message: 'an interval may span at most 40 days',
+        value: row.end,
+      });
     }
     if (kind !== undefined && kind !== 'interval-energy') {
       problems.push({

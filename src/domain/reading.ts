@@ -30,3 +30,6 @@ export function seriesKindKey(r: Pick<Reading, 'siteId' | 'channel' | 'kind'>): 
 
 /** Precedence when several kinds cover one bucket: counter energy wins over interval energy over power. */
 export const KIND_PRECEDENCE: Record<ReadingKind, number> = { counter: 0, 'interval-energy': 1, power: 2 };
+
+/** Longest explicit interval accepted at input (40 days), matching the normalizer's default maxSpreadMs. */
+export const MAX_INTERVAL_MS = 40 * 86_400_000;

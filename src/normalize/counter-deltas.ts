@@ -2,7 +2,7 @@ import type { SeriesReading } from '../domain/reading.ts';
 import { BucketAccumulator } from './bucket-accumulator.ts';
 import type { NormalizeOptions } from './options.ts';
 
-/** A counter jump that implied an impossible power and was not counted. */
+/** A counter delta that was not counted: it implied an impossible power, or spans more than maxSpreadMs. */
 export interface CounterJump {
   fromMs: number;
   toMs: number;
@@ -39,7 +39,7 @@ export function counterDeltas(readings: readonly SeriesReading[], opts: Normaliz
     }
     const durationMs = r.tMs - prev.tMs;
     const impliedPowerW = (deltaWh * 3_600_000) / durationMs;
-    if (impliedPowerW > opts.maxPowerW) {
+    if (impliedPowerW > opts.maxPowerW || durationMs > opts.maxSpreadMs) {
       jumps.push({ fromMs: prev.tMs, toMs: r.tMs, deltaWh, impliedPowerW });
       continue;
     }

@@ -33,7 +33,10 @@ export function normalizeKind(
     const { acc, resetsMs, jumps } = counterDeltas(sorted, opts);
     return { kind, buckets: acc.buckets(), resetsMs, jumps, tailSpacingMs: spacing };
   }
-  const acc = kind === 'power' ? integratePower(sorted, opts, spacing) : spreadIntervals(sorted, spacing);
+  const acc =
+    kind === 'power'
+      ? integratePower(sorted, opts, spacing)
+      : spreadIntervals(sorted, spacing, opts.maxSpreadMs);
   return { kind, buckets: acc.buckets(), resetsMs: [], jumps: [], tailSpacingMs: spacing };
 }
 

@@ -1,3 +1,4 @@
+import { MAX_INTERVAL_MS } from '../domain/reading.ts';
 import { BUCKET_MS } from '../domain/time.ts';
 
 export type Integration = 'step' | 'trapezoid';
@@ -14,6 +15,12 @@ export interface NormalizeOptions {
   defaultSpacingMs: number;
   /** How many of the most recent intervals define the series' typical spacing (their median). */
   spacingWindow: number;
+  /**
+   * Longest span one reading may be spread over: a value-at-t interval whose next reading is further away
+   * covers only the typical spacing, and a counter delta across a longer outage is flagged, not spread.
+   * Without it, two readings years apart would fill every bucket in between.
+   */
+  maxSpreadMs: number;
 }
 
 export const DEFAULT_NORMALIZE_OPTIONS: NormalizeOptions = {
@@ -22,6 +29,7 @@ export const DEFAULT_NORMALIZE_OPTIONS: NormalizeOptions = {
   maxPowerW: Number.POSITIVE_INFINITY,
   defaultSpacingMs: BUCKET_MS,
   spacingWindow: 16,
+  maxSpreadMs: MAX_INTERVAL_MS,
 };
 
 /** Fills unset options with the defaults. */

@@ -155,3 +155,37 @@ describe('§3.4 interval energy as a value at t', () => {
     );
   });
 });
+
+describe('maxSpreadMs bounds how far one reading is spread', () => {
+  const DAY = 86_400_000;
+  const T = Date.UTC(2024, 0, 1);
+  it('a value-at-t energy whose next reading is years away covers only the typical spacing', () => {
+    const readings = [T, T + 15 * 60_000, T + 30 * 60_000, T + 10 * 365 * DAY].map((tMs, i) => ({
+      kind: 'interval-energy' as const,
+      tMs,
+      endMs: null,
+      value: 100,
+      receivedMs: i,
+    }));
+    const buckets = normalizeKind('interval-energy', readings).buckets;
+    assert.equal(buckets.length, 4);
+    assert.deepEqual(
+      buckets.map((b) => b.energyWh),
+      [100, 100, 100, 100],
+    );
+  });
+
+  it('a counter delta across an outage longer than maxSpreadMs is flagged, not spread', () => {
+    const readings = [0, 15 * 60_000, 400 * DAY].map((dt, i) => ({
+      kind: 'counter' as const,
+      tMs: T + dt,
+      endMs: null,
+      value: 1000 + i * 10,
+      receivedMs: 0,
+    }));
+    const r = normalizeKind('counter', readings);
+    assert.equal(r.buckets.length, 1);
+    assert.equal(r.jumps.length, 1);
+    assert.equal(r.jumps[0]!.fromMs, T + 15 * 60_000);
+  });
+});

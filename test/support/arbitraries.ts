@@ -212,6 +212,7 @@ export function referenceOptions(o: Partial<NormalizeOptions>): NormalizeOptions
     maxPowerW: o.maxPowerW ?? Number.POSITIVE_INFINITY,
     defaultSpacingMs: o.defaultSpacingMs ?? QUARTER_MS,
     spacingWindow: o.spacingWindow ?? 16,
+    maxSpreadMs: o.maxSpreadMs ?? 40 * 86_400_000,
   };
 }
 

@@ -1,7 +1,9 @@
 // POST /v1/readings: the generic push. Like POST /data, the batch is validated whole and stored atomically.
+
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type FieldProblem, WattlineError } from '../../domain/errors.ts';
 import type { Reading } from '../../domain/reading.ts';
+import { MAX_INTERVAL_MS } from '../../domain/reading.ts';
 import { formatInstant, parseInstant } from '../../domain/time.ts';
 import { isPowerUnit, toBase } from '../../domain/units.ts';
 import type { RouteDeps } from '../route-deps.ts';
@@ -32,6 +34,8 @@ export function toReadings(body: PostReadingsBody, receivedMs: number): Reading[
         report({ path: `${at}/end`, message: BAD_INSTANT_MESSAGE, value: r.end });
       } else if (tMs !== undefined && parsed <= tMs) {
         report({ path: `${at}/end`, message: 'must be after t', value: r.end });
+      } else if (tMs !== undefined && parsed - tMs > MAX_INTERVAL_MS) {
+        report({ path: `${at}/end`, message: 'an interval may span at most 40 days', value: r.end });
       } else endMs = parsed;
     }
     if (isPowerUnit(r.unit) !== (r.kind === 'power')) {
