@@ -4,7 +4,7 @@ import { WattlineError } from '../domain/errors.ts';
 import type { Reading } from '../domain/reading.ts';
 import { rowToReading } from '../domain/reading-input.ts';
 import type { Store } from '../store/store.ts';
-import { csvRows, formatOf, jsonRows, ndjsonRows, type RowDefaults, type SourcedRow } from './row-sources.ts';
+import { type RowDefaults, readRows } from './row-sources.ts';
 
 export interface ImportResult {
   rows: number;
@@ -30,13 +30,7 @@ export async function importFile(
 ): Promise<ImportResult> {
   const started = performance.now();
   const onBytes = opts.onBytes ?? (() => undefined);
-  const format = formatOf(path);
-  const rows: AsyncIterable<SourcedRow> =
-    format === 'csv'
-      ? csvRows(path, opts, onBytes)
-      : format === 'ndjson'
-        ? ndjsonRows(path, opts, onBytes)
-        : jsonRows(path, opts, onBytes);
+  const rows = readRows(path, opts, onBytes);
   const receivedMs = Date.now();
   const result: ImportResult = { rows: 0, stored: 0, skipped: 0, bucketsTouched: 0, seconds: 0 };
   let batch: Reading[] = [];

@@ -4,7 +4,9 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
+import { WattlineError } from '../domain/errors.ts';
 import type { ReadingRow } from '../domain/reading-input.ts';
 
 export interface SourcedRow {
@@ -54,14 +56,21 @@ export function formatOf(path: string): 'csv' | 'ndjson' | 'json' {
   return 'csv';
 }
 
-/** Streams rows of a CSV file with a header row. */
-export async function* csvRows(
+/** Rows of a file in the format its name says, reporting bytes read as it goes. */
+export function readRows(
   path: string,
   defaults: RowDefaults,
   onBytes: (n: number) => void,
-): AsyncGenerator<SourcedRow> {
+): AsyncIterable<SourcedRow> {
+  const format = formatOf(path);
+  if (format === 'json') return jsonRows(path, defaults, onBytes);
   const input = createReadStream(path);
   input.on('data', (chunk) => onBytes(chunk.length));
+  return format === 'csv' ? csvRows(input, defaults) : ndjsonRows(input, defaults);
+}
+
+/** Streams rows of a CSV file with a header row. */
+async function* csvRows(input: Readable, defaults: RowDefaults): AsyncGenerator<SourcedRow> {
   const parser = input.pipe(
     parse({ columns: true, skip_empty_lines: true, trim: true, bom: true, info: true }),
   );
@@ -74,13 +83,7 @@ export async function* csvRows(
 }
 
 /** Streams rows of a newline-delimited JSON file. */
-export async function* ndjsonRows(
-  path: string,
-  defaults: RowDefaults,
-  onBytes: (n: number) => void,
-): AsyncGenerator<SourcedRow> {
-  const input = createReadStream(path);
-  input.on('data', (chunk) => onBytes(chunk.length));
+async function* ndjsonRows(input: Readable, defaults: RowDefaults): AsyncGenerator<SourcedRow> {
   let line = 0;
   for await (const text of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
     line++;
@@ -89,14 +92,14 @@ export async function* ndjsonRows(
     try {
       obj = JSON.parse(text);
     } catch (e) {
-      throw new Error(`line ${line}: not valid JSON (${(e as Error).message})`);
+      throw new WattlineError('invalid-json', `line ${line}: not valid JSON (${(e as Error).message})`);
     }
     yield { row: toReadingRow((obj ?? {}) as Record<string, unknown>, defaults), where: `line ${line}` };
   }
 }
 
 /** Rows of a whole JSON document (read at once: use CSV or NDJSON for very large files). */
-export async function* jsonRows(
+async function* jsonRows(
   path: string,
   defaults: RowDefaults,
   onBytes: (n: number) => void,
@@ -107,7 +110,7 @@ export async function* jsonRows(
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
+    throw new WattlineError('invalid-json', `${path}: not valid JSON (${(e as Error).message})`);
   }
   const docs = Array.isArray(doc) && doc.every(isSeedPayload) ? doc : [doc];
   for (const [d, item] of docs.entries()) {
