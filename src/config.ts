@@ -61,7 +61,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Partialish {
   if (env['WATTLINE_PORT']) server['port'] = Number(env['WATTLINE_PORT']);
   const normalize: Partialish = {};
   if (env['WATTLINE_MAX_GAP_MS']) normalize['maxGapMs'] = Number(env['WATTLINE_MAX_GAP_MS']);
-  return { db: env['WATTLINE_DB'], server, normalize };
+  return { db: env['WATTLINE_DB'] || undefined, server, normalize };
 }
 
 /** Validates layered configuration, filling defaults; throws ConfigError listing each problem. */

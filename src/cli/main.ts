@@ -29,5 +29,8 @@ try {
     console.error(`wattline: ${e.message}`);
     process.exit(2);
   }
-  throw e;
+  // Anything else (a missing file, a locked database) is reported in one line; the stack only on request.
+  console.error(`wattline: ${e instanceof Error ? e.message : String(e)}`);
+  if (process.env['WATTLINE_DEBUG'] && e instanceof Error) console.error(e.stack);
+  process.exit(1);
 }
