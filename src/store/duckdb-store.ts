@@ -34,18 +34,18 @@ export async function openDuckDbStore(opts: DuckDbStoreOptions): Promise<DuckDbS
   if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
   const instance = await DuckDBInstance.create(opts.path);
   const writer = await instance.connect();
-  const reader = await instance.connect();
-  const store = new DuckDbStore(instance, writer, reader, opts);
+  // A few reader connections let concurrent queries run in parallel (one query per connection at a time).
+  const readers = await Promise.all(Array.from({ length: READER_CONNECTIONS }, () => instance.connect()));
+  const store = new DuckDbStore(instance, writer, readers, opts);
   await store.migrate();
   await store.loadState();
   return store;
 }
 
+const READER_CONNECTIONS = 4;
+
 const BUCKET_COLUMNS =
   'site_id, channel, bucket_start_ms, energy_wh, positive_wh, negative_wh, coverage, samples, min_power_w, max_power_w, quality';
-/** Of several kinds covering one bucket, keep the highest precedence (DESIGN §3.5). */
-const BEST_KIND =
-  'QUALIFY row_number() OVER (PARTITION BY site_id, channel, bucket_start_ms ORDER BY kind_rank) = 1';
 
 function rangeClause(fromMs?: number, toMs?: number): string {
   const parts: string[] = [];
@@ -81,7 +81,7 @@ export class DuckDbStore implements Store {
   constructor(
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
-    private readonly reader: DuckDBConnection,
+    private readonly readers: DuckDBConnection[],
     private readonly opts: DuckDbStoreOptions,
   ) {
     this.io = new DuckDbSeriesIo(writer);
@@ -136,6 +136,14 @@ export class DuckDbStore implements Store {
     }
   }
 
+  private nextReader = 0;
+
+  /** The next reader connection, round robin. */
+  private reader(): DuckDBConnection {
+    this.nextReader = (this.nextReader + 1) % this.readers.length;
+    return this.readers[this.nextReader]!;
+  }
+
   private now(): number {
     return (this.opts.clock ?? Date.now)();
   }
@@ -171,7 +179,7 @@ export class DuckDbStore implements Store {
   }
 
   async getSite(siteId: string): Promise<Site | undefined> {
-    const r = await this.reader.runAndReadAll(
+    const r = await this.reader().runAndReadAll(
       'SELECT site_id, name, timezone, source, metadata FROM sites WHERE site_id = $id',
       {
         id: siteId,
@@ -182,7 +190,7 @@ export class DuckDbStore implements Store {
   }
 
   async listSites(): Promise<Site[]> {
-    const r = await this.reader.runAndReadAll(
+    const r = await this.reader().runAndReadAll(
       'SELECT site_id, name, timezone, source, metadata FROM sites ORDER BY site_id',
     );
     return r.getRowsJS().map(toSite);
@@ -210,18 +218,28 @@ export class DuckDbStore implements Store {
 
   async buckets(q: BucketQuery): Promise<SeriesBucket[]> {
     const channel = q.channel === undefined ? '' : ' AND channel = $channel';
-    const r = await this.reader.runAndReadAll(
+    // Precedence between kinds is resolved here rather than with a window function, which would stop
+    // DuckDB from pushing the site and time filters into the scan (3 ms instead of 30 ms on 35 M rows).
+    const r = await this.reader().runAndReadAll(
       `SELECT ${BUCKET_COLUMNS} FROM buckets WHERE site_id = $site${channel}${rangeClause(q.fromMs, q.toMs)}
-       ${BEST_KIND} ORDER BY channel, bucket_start_ms`,
+       ORDER BY channel, bucket_start_ms, kind_rank`,
       q.channel === undefined ? { site: q.siteId } : { site: q.siteId, channel: q.channel },
     );
-    return r.getRowsJS().map(toBucket);
+    const out: SeriesBucket[] = [];
+    for (const row of r.getRowsJS()) {
+      const prev = out[out.length - 1];
+      if (prev !== undefined && prev.channel === row[1] && prev.bucketStartMs === Number(row[2])) continue;
+      out.push(toBucket(row));
+    }
+    return out;
   }
 
   async topSites(q: TopQuery): Promise<SiteEnergy[]> {
     const channel = q.channel === undefined ? '' : ' AND channel = $channel';
-    const r = await this.reader.runAndReadAll(
-      `WITH best AS (SELECT site_id, energy_wh FROM buckets WHERE true${channel}${rangeClause(q.fromMs, q.toMs)} ${BEST_KIND})
+    const r = await this.reader().runAndReadAll(
+      `WITH best AS (
+         SELECT site_id, arg_min(energy_wh, kind_rank) AS energy_wh FROM buckets
+         WHERE true${channel}${rangeClause(q.fromMs, q.toMs)} GROUP BY site_id, channel, bucket_start_ms)
        SELECT site_id, sum(energy_wh) AS e FROM best GROUP BY site_id
        ORDER BY e DESC, TRY_CAST(site_id AS BIGINT) NULLS LAST, site_id LIMIT ${Math.max(0, Math.floor(q.count))}`,
       q.channel === undefined ? {} : { channel: q.channel },
@@ -230,7 +248,7 @@ export class DuckDbStore implements Store {
   }
 
   async channels(siteId: string): Promise<string[]> {
-    const r = await this.reader.runAndReadAll(
+    const r = await this.reader().runAndReadAll(
       'SELECT DISTINCT channel FROM buckets WHERE site_id = $s ORDER BY channel',
       {
         s: siteId,
@@ -245,7 +263,7 @@ export class DuckDbStore implements Store {
     if (q.fromMs !== undefined) where.push(`t_ms >= ${Math.floor(q.fromMs)}`);
     if (q.toMs !== undefined) where.push(`t_ms < ${Math.ceil(q.toMs)}`);
     const limit = q.limit === undefined ? '' : ` LIMIT ${Math.floor(q.limit)}`;
-    const r = await this.reader.runAndReadAll(
+    const r = await this.reader().runAndReadAll(
       `SELECT site_id, channel, kind, t_ms, end_ms, value, received_ms FROM readings WHERE ${where.join(' AND ')}
        ${WINNERS} ORDER BY channel, kind, t_ms${limit}`,
       q.channel === undefined ? { site: q.siteId } : { site: q.siteId, channel: q.channel },
@@ -262,7 +280,7 @@ export class DuckDbStore implements Store {
   }
 
   async timeRange(siteId?: string): Promise<TimeRange | null> {
-    const r = await this.reader.runAndReadAll(
+    const r = await this.reader().runAndReadAll(
       `SELECT min(bucket_start_ms), max(bucket_start_ms) FROM buckets${siteId === undefined ? '' : ' WHERE site_id = $s'}`,
       siteId === undefined ? {} : { s: siteId },
     );
@@ -274,7 +292,7 @@ export class DuckDbStore implements Store {
   async ping(): Promise<boolean> {
     if (this.closed) return false;
     try {
-      await this.reader.run('SELECT 1');
+      await this.reader().run('SELECT 1');
       return true;
     } catch {
       return false;
@@ -287,7 +305,7 @@ export class DuckDbStore implements Store {
     this.closed = true;
     await this.commits.idle();
     if (this.opts.path !== ':memory:') await this.writer.run('CHECKPOINT');
-    this.reader.closeSync();
+    for (const r of this.readers) r.closeSync();
     this.writer.closeSync();
     this.instance.closeSync();
   }
