@@ -1,5 +1,8 @@
-// The DuckDB side of incremental ingest: neighbourhood reads and bulk writes through the appender.
-import type { DuckDBConnection } from '@duckdb/node-api';
+// The DuckDB side of incremental ingest: neighbourhood reads, and writes buffered for the whole
+// transaction so that a group of concurrent ingests costs one appender per table and one set-based
+// DELETE, instead of several statements per request. Reads flush the buffer first, so they always see
+// the transaction's own writes.
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { Reading, ReadingKind, SeriesReading } from '../domain/reading.ts';
 import type { BucketWindow, KindBucket, SeriesIo, SeriesRef } from './incremental-ingest.ts';
 
@@ -12,10 +15,34 @@ function params(s: SeriesRef): Record<string, string> {
   return { site: s.siteId, channel: s.channel, kind: s.kind };
 }
 
+function seriesKey(s: SeriesRef): string {
+  return `${s.siteId}\u0000${s.channel}\u0000${s.kind}`;
+}
+
+async function append(
+  conn: DuckDBConnection,
+  table: string,
+  fill: (a: DuckDBAppender) => void,
+): Promise<void> {
+  const a = await conn.createAppender(table);
+  try {
+    fill(a);
+  } finally {
+    a.closeSync();
+  }
+}
+
 export class DuckDbSeriesIo implements SeriesIo {
+  private readings: (Reading & { seq: number })[] = [];
+  /** Windows whose already-stored buckets must go. */
+  private windows: BucketWindow[] = [];
+  /** Buckets to insert, per series and kind, by bucket start. */
+  private buckets = new Map<string, Map<number, KindBucket>>();
+
   constructor(private readonly conn: DuckDBConnection) {}
 
   async lastBefore(s: SeriesRef, ms: number): Promise<number | null> {
+    await this.flush();
     const r = await this.conn.runAndReadAll(`SELECT max(t_ms) FROM readings WHERE ${SERIES} AND t_ms < $ms`, {
       ...params(s),
       ms,
@@ -25,6 +52,7 @@ export class DuckDbSeriesIo implements SeriesIo {
   }
 
   async distinctAfter(s: SeriesRef, ms: number, limit: number): Promise<number[]> {
+    await this.flush();
     const r = await this.conn.runAndReadAll(
       `SELECT DISTINCT t_ms FROM readings WHERE ${SERIES} AND t_ms > $ms ORDER BY t_ms LIMIT ${Math.floor(limit)}`,
       { ...params(s), ms },
@@ -33,6 +61,7 @@ export class DuckDbSeriesIo implements SeriesIo {
   }
 
   async lastDistinct(s: SeriesRef, limit: number): Promise<number[]> {
+    await this.flush();
     const r = await this.conn.runAndReadAll(
       `SELECT DISTINCT t_ms FROM readings WHERE ${SERIES} ORDER BY t_ms DESC LIMIT ${Math.floor(limit)}`,
       params(s),
@@ -41,6 +70,7 @@ export class DuckDbSeriesIo implements SeriesIo {
   }
 
   async readingsAround(s: SeriesRef, fromMs: number, toMs: number): Promise<SeriesReading[]> {
+    await this.flush();
     const r = await this.conn.runAndReadAll(
       `SELECT kind, t_ms, end_ms, value, received_ms FROM readings
        WHERE ${SERIES}
@@ -60,8 +90,47 @@ export class DuckDbSeriesIo implements SeriesIo {
   }
 
   async appendReadings(rows: readonly (Reading & { seq: number })[]): Promise<void> {
-    const a = await this.conn.createAppender('readings');
-    try {
+    for (const r of rows) this.readings.push(r);
+  }
+
+  async replaceBuckets(windows: readonly BucketWindow[], buckets: readonly KindBucket[]): Promise<void> {
+    for (const w of windows) {
+      const pending = this.buckets.get(seriesKey(w));
+      if (pending)
+        for (const start of pending.keys()) if (start >= w.fromMs && start < w.toMs) pending.delete(start);
+      if (!w.isNew) this.windows.push(w);
+    }
+    for (const b of buckets) {
+      const key = seriesKey(b);
+      let pending = this.buckets.get(key);
+      if (!pending) {
+        pending = new Map();
+        this.buckets.set(key, pending);
+      }
+      pending.set(b.bucketStartMs, b);
+    }
+  }
+
+  /** Forgets buffered writes (after a rollback). */
+  discard(): void {
+    this.readings = [];
+    this.windows = [];
+    this.buckets = new Map();
+  }
+
+  /** Writes everything buffered, inside the caller's transaction. */
+  async flush(): Promise<void> {
+    const readings = this.readings;
+    const windows = this.windows;
+    const buckets = this.buckets;
+    this.discard();
+    if (readings.length > 0) await this.writeReadings(readings);
+    if (windows.length > 0) await this.deleteWindows(windows);
+    if (buckets.size > 0) await this.writeBuckets(buckets);
+  }
+
+  private writeReadings(rows: readonly (Reading & { seq: number })[]): Promise<void> {
+    return append(this.conn, 'readings', (a) => {
       for (const r of rows) {
         a.appendVarchar(r.siteId);
         a.appendVarchar(r.channel);
@@ -74,52 +143,51 @@ export class DuckDbSeriesIo implements SeriesIo {
         a.appendDouble(r.seq);
         a.endRow();
       }
-    } finally {
-      a.closeSync();
-    }
+    });
   }
 
-  async replaceBuckets(windows: readonly BucketWindow[], buckets: readonly KindBucket[]): Promise<void> {
-    if (windows.length === 0) return;
+  private async deleteWindows(windows: readonly BucketWindow[]): Promise<void> {
     await this.conn.run('DELETE FROM recompute_windows');
-    const w = await this.conn.createAppender('recompute_windows');
-    try {
-      for (const x of windows) {
-        w.appendVarchar(x.siteId);
-        w.appendVarchar(x.channel);
-        w.appendVarchar(x.kind);
-        w.appendDouble(x.fromMs);
-        w.appendDouble(x.toMs);
-        w.endRow();
-      }
-    } finally {
-      w.closeSync();
-    }
-    await this.conn.run(
-      `DELETE FROM buckets b USING recompute_windows w
-       WHERE b.site_id = w.site_id AND b.channel = w.channel AND b.kind = w.kind
-         AND b.bucket_start_ms >= w.from_ms AND b.bucket_start_ms < w.to_ms`,
-    );
-    const a = await this.conn.createAppender('buckets');
-    try {
-      for (const b of buckets) {
-        a.appendVarchar(b.siteId);
-        a.appendVarchar(b.channel);
-        a.appendVarchar(b.kind);
-        a.appendTinyInt(b.kindRank);
-        a.appendDouble(b.bucketStartMs);
-        a.appendDouble(b.energyWh);
-        a.appendDouble(b.positiveWh);
-        a.appendDouble(b.negativeWh);
-        a.appendDouble(b.coverage);
-        a.appendInteger(b.samples);
-        a.appendDouble(b.minPowerW);
-        a.appendDouble(b.maxPowerW);
-        a.appendVarchar(b.quality);
+    await append(this.conn, 'recompute_windows', (a) => {
+      for (const w of windows) {
+        a.appendVarchar(w.siteId);
+        a.appendVarchar(w.channel);
+        a.appendVarchar(w.kind);
+        a.appendDouble(w.fromMs);
+        a.appendDouble(w.toMs);
         a.endRow();
       }
-    } finally {
-      a.closeSync();
-    }
+    });
+    // The literal lower bound lets DuckDB skip row groups by their min/max before joining.
+    const minFromMs = Math.min(...windows.map((w) => w.fromMs));
+    await this.conn.run(
+      `DELETE FROM buckets b USING recompute_windows w
+       WHERE b.bucket_start_ms >= ${Math.floor(minFromMs)}
+         AND b.site_id = w.site_id AND b.channel = w.channel AND b.kind = w.kind
+         AND b.bucket_start_ms >= w.from_ms AND b.bucket_start_ms < w.to_ms`,
+    );
+  }
+
+  private writeBuckets(buckets: Map<string, Map<number, KindBucket>>): Promise<void> {
+    return append(this.conn, 'buckets', (a) => {
+      for (const series of buckets.values()) {
+        for (const b of series.values()) {
+          a.appendVarchar(b.siteId);
+          a.appendVarchar(b.channel);
+          a.appendVarchar(b.kind);
+          a.appendTinyInt(b.kindRank);
+          a.appendDouble(b.bucketStartMs);
+          a.appendDouble(b.energyWh);
+          a.appendDouble(b.positiveWh);
+          a.appendDouble(b.negativeWh);
+          a.appendDouble(b.coverage);
+          a.appendInteger(b.samples);
+          a.appendDouble(b.minPowerW);
+          a.appendDouble(b.maxPowerW);
+          a.appendVarchar(b.quality);
+          a.endRow();
+        }
+      }
+    });
   }
 }

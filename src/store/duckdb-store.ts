@@ -87,9 +87,15 @@ export class DuckDbStore implements Store {
     this.io = new DuckDbSeriesIo(writer);
     this.commits = new GroupCommit({
       begin: () => this.writer.run('BEGIN TRANSACTION').then(() => undefined),
-      commit: () => this.writer.run('COMMIT').then(() => undefined),
+      commit: async () => {
+        await this.io.flush();
+        await this.writer.run('COMMIT');
+      },
       rollback: () => this.writer.run('ROLLBACK').then(() => undefined),
-      onRollback: () => this.loadState(),
+      onRollback: () => {
+        this.io.discard();
+        return this.loadState();
+      },
     });
   }
 

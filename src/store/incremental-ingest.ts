@@ -32,6 +32,8 @@ export interface SeriesRef {
 export interface BucketWindow extends SeriesRef {
   fromMs: number;
   toMs: number;
+  /** The series had no stored readings before this batch, so it has no stored buckets to replace. */
+  isNew: boolean;
 }
 
 export interface KindBucket extends SeriesBucket {
@@ -102,7 +104,7 @@ export class IncrementalIngest {
       if (fresh.length === 0) continue;
       const merged = dedupeReadings([...plan.existing, ...fresh]);
       const result = normalizeWindow(ref.kind, merged, plan.fromMs, plan.toMs, options);
-      windows.push({ ...ref, fromMs: plan.fromMs, toMs: plan.toMs });
+      windows.push({ ...ref, fromMs: plan.fromMs, toMs: plan.toMs, isNew: !this.known.has(key) });
       const kindRank = KIND_PRECEDENCE[ref.kind];
       for (const b of result.buckets) buckets.push({ ...b, ...ref, kindRank });
       for (const r of fresh)
