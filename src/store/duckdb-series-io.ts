@@ -33,7 +33,7 @@ async function append(
 }
 
 export class DuckDbSeriesIo implements SeriesIo {
-  private readings: (Reading & { seq: number })[] = [];
+  private readings: { rows: readonly Reading[]; firstSeq: number }[] = [];
   /** Windows whose already-stored buckets must go. */
   private windows: BucketWindow[] = [];
   /** Buckets to insert, per series and kind, by bucket start. */
@@ -89,8 +89,8 @@ export class DuckDbSeriesIo implements SeriesIo {
     }));
   }
 
-  async appendReadings(rows: readonly (Reading & { seq: number })[]): Promise<void> {
-    for (const r of rows) this.readings.push(r);
+  async appendReadings(rows: readonly Reading[], firstSeq: number): Promise<void> {
+    this.readings.push({ rows, firstSeq });
   }
 
   async replaceBuckets(windows: readonly BucketWindow[], buckets: readonly KindBucket[]): Promise<void> {
@@ -129,19 +129,22 @@ export class DuckDbSeriesIo implements SeriesIo {
     if (buckets.size > 0) await this.writeBuckets(buckets);
   }
 
-  private writeReadings(rows: readonly (Reading & { seq: number })[]): Promise<void> {
+  private writeReadings(chunks: readonly { rows: readonly Reading[]; firstSeq: number }[]): Promise<void> {
     return append(this.conn, 'readings', (a) => {
-      for (const r of rows) {
-        a.appendVarchar(r.siteId);
-        a.appendVarchar(r.channel);
-        a.appendVarchar(r.kind);
-        a.appendDouble(r.tMs);
-        if (r.endMs === null) a.appendNull();
-        else a.appendDouble(r.endMs);
-        a.appendDouble(r.value);
-        a.appendDouble(r.receivedMs);
-        a.appendDouble(r.seq);
-        a.endRow();
+      for (const { rows, firstSeq } of chunks) {
+        for (let i = 0; i < rows.length; i++) {
+          const r = rows[i]!;
+          a.appendVarchar(r.siteId);
+          a.appendVarchar(r.channel);
+          a.appendVarchar(r.kind);
+          a.appendDouble(r.tMs);
+          if (r.endMs === null) a.appendNull();
+          else a.appendDouble(r.endMs);
+          a.appendDouble(r.value);
+          a.appendDouble(r.receivedMs);
+          a.appendDouble(firstSeq + i);
+          a.endRow();
+        }
       }
     });
   }

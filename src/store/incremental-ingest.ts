@@ -51,7 +51,8 @@ export interface SeriesIo {
   lastDistinct(s: SeriesRef, limit: number): Promise<number[]>;
   /** Winning readings with t in [fromMs, toMs] plus the last before fromMs and the first after toMs. */
   readingsAround(s: SeriesRef, fromMs: number, toMs: number): Promise<SeriesReading[]>;
-  appendReadings(rows: readonly (Reading & { seq: number })[]): Promise<void>;
+  /** Appends readings to the raw log; row i gets sequence number firstSeq + i. */
+  appendReadings(rows: readonly Reading[], firstSeq: number): Promise<void>;
   replaceBuckets(windows: readonly BucketWindow[], buckets: readonly KindBucket[]): Promise<void>;
 }
 
@@ -91,7 +92,7 @@ export class IncrementalIngest {
       if (g) g.push(r);
       else groups.set(key, [r]);
     }
-    const toAppend: (Reading & { seq: number })[] = [];
+    const toAppend: Reading[] = [];
     const windows: BucketWindow[] = [];
     const buckets: KindBucket[] = [];
     for (const [key, group] of groups) {
@@ -107,14 +108,14 @@ export class IncrementalIngest {
       windows.push({ ...ref, fromMs: plan.fromMs, toMs: plan.toMs, isNew: !this.known.has(key) });
       const kindRank = KIND_PRECEDENCE[ref.kind];
       for (const b of result.buckets) buckets.push({ ...b, ...ref, kindRank });
-      for (const r of fresh)
-        toAppend.push({ ...r, siteId: ref.siteId, channel: ref.channel, seq: ++this.seq });
+      for (const r of fresh) toAppend.push(r);
       if (plan.toMs === OPEN_END_MS) this.tails.set(key, tailOf(merged, options.spacingWindow));
       else this.tails.delete(key);
       this.known.add(key);
     }
     if (toAppend.length > 0) {
-      await io.appendReadings(toAppend);
+      await io.appendReadings(toAppend, this.seq + 1);
+      this.seq += toAppend.length;
       await io.replaceBuckets(windows, buckets);
     }
     let firstBucketMs: number | null = null;
