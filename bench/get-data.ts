@@ -1,0 +1,180 @@
+// GET /data latency: one random ship and day per request (96 buckets each) over a store of `sites` ships ×
+// `days` of 15-minute buckets, under `connections` concurrent connections. The store is bulk-populated
+// with DuckDB SQL (the schema comes from openDuckDbStore's migrations), then served from a child process.
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { RequestParams } from 'autocannon';
+import { openDuckDbStore } from '../src/store/duckdb-store.ts';
+import { type Bench, envInt, envNumber, MB } from './support/env.ts';
+import { runLoad } from './support/load.ts';
+import type { BenchResult } from './support/result.ts';
+import { startServer } from './support/server.ts';
+import { withTempDir } from './support/tmp.ts';
+
+const START_MS = Date.UTC(2024, 0, 1);
+const DAY_MS = 86_400_000;
+const BUCKET_MS = 900_000;
+/** Ships inserted per statement: each statement sorts its rows by (site_id, time). */
+const SITES_PER_STATEMENT = 100;
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+/** Creates the schema through the store, then inserts buckets ordered by site_id (as stored) and time. */
+async function populate(path: string, sites: number, days: number, log: (m: string) => void): Promise<void> {
+  const store = await openDuckDbStore({ path });
+  await store.close();
+  const instance = await DuckDBInstance.create(path);
+  const conn = await instance.connect();
+  await conn.run(
+    `INSERT INTO sites SELECT r::VARCHAR, 'spaceship ' || r, 'UTC', 'spaceship', '{}', ${START_MS} FROM range(1, ${sites + 1}) t(r)`,
+  );
+  // site_id is VARCHAR: '1', '10', '100', '1000', '101', ... is its stored order.
+  const ids = Array.from({ length: sites }, (_, i) => String(i + 1)).sort();
+  const endMs = START_MS + days * DAY_MS;
+  for (let i = 0; i < ids.length; i += SITES_PER_STATEMENT) {
+    const chunk = ids.slice(i, i + SITES_PER_STATEMENT).map((id) => `'${id}'`);
+    await conn.run(
+      `INSERT INTO buckets
+       SELECT site_id, 'consumption', 'interval-energy', 1, t, e, e, 0, 1, 1, e * 4, e * 4, 'measured'
+       FROM (SELECT s.site_id, r.range AS t, (hash(s.site_id, r.range) % 2000) / 8.0 AS e
+             FROM unnest([${chunk.join(',')}]) AS s(site_id), range(${START_MS}, ${endMs}, ${BUCKET_MS}) r)
+       ORDER BY site_id, t`,
+    );
+    log(`  populated ${Math.min(i + SITES_PER_STATEMENT, ids.length)}/${ids.length} ships`);
+  }
+  await conn.run('CHECKPOINT');
+  conn.closeSync();
+  instance.closeSync();
+}
+
+function percentile(sorted: number[], p: number): number {
+  return (
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN
+  );
+}
+
+/** The database's share of a request, without HTTP or concurrency: getSite + buckets, one at a time. */
+async function storeOnly(
+  path: string,
+  sites: number,
+  days: number,
+  n: number,
+): Promise<{ p50: number; p99: number }> {
+  const store = await openDuckDbStore({ path });
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const siteId = String(1 + Math.floor(Math.random() * sites));
+      const fromMs = START_MS + Math.floor(Math.random() * days) * DAY_MS;
+      const t0 = performance.now();
+      await store.getSite(siteId);
+      const rows = await store.buckets({ siteId, channel: 'consumption', fromMs, toMs: fromMs + DAY_MS });
+      times.push(performance.now() - t0);
+      if (rows.length !== DAY_MS / BUCKET_MS)
+        throw new Error(`store.buckets returned ${rows.length} rows, expected 96`);
+    }
+  } finally {
+    await store.close();
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+export const bench: Bench = {
+  name: 'get-data',
+  title: 'GET /data of a random ship and day, target p99 ≤ 10 ms',
+  async run({ quick, log }) {
+    const started = performance.now();
+    const sites = envInt('BENCH_GET_SITES', 1_000, 50, quick);
+    const days = envInt('BENCH_GET_DAYS', 365, 30, quick);
+    const connections = envInt('BENCH_GET_CONNECTIONS', 50, 10, quick);
+    const durationS = envNumber('BENCH_GET_DURATION_S', 10, 2, quick);
+    const warmupS = envNumber('BENCH_WARMUP_S', 2, 0.5, quick);
+    const params = { sites, days, bucketRows: sites * days * 96, connections, durationS };
+    const dayText = Array.from({ length: days + 1 }, (_, d) => iso(START_MS + d * DAY_MS));
+    const randomPath = () => {
+      const d = Math.floor(Math.random() * days);
+      const ship = 1 + Math.floor(Math.random() * sites);
+      return `/data?spaceship_id=${ship}&start=${dayText[d]}&end=${dayText[d + 1]}`;
+    };
+
+    return withTempDir('get-data', async (dir) => {
+      const path = join(dir, 'wattline.duckdb');
+      log(`get-data: populating ${sites} ships × ${days} days = ${params.bucketRows} bucket rows`);
+      const p0 = performance.now();
+      await populate(path, sites, days, log);
+      const populateS = (performance.now() - p0) / 1000;
+      const db = await storeOnly(path, sites, days, quick ? 50 : 500);
+      log(`get-data: store only (serial) p50 ${db.p50.toFixed(2)} ms p99 ${db.p99.toFixed(2)} ms`);
+
+      const server = await startServer(path);
+      try {
+        const probe = await fetch(`${server.url}${randomPath()}`);
+        const body = (await probe.json()) as { data?: unknown[] };
+        if (probe.status !== 200 || body.data?.length !== 96) {
+          throw new Error(
+            `probe GET /data answered ${probe.status} with ${body.data?.length} points, expected 200 and 96`,
+          );
+        }
+        const requests = [
+          { method: 'GET', setupRequest: (req: RequestParams) => ({ ...req, path: randomPath() }) },
+        ];
+        log(`get-data: 1 connection for ${Math.max(1, warmupS)} s (service time without queueing)`);
+        const single = await runLoad({
+          url: server.url,
+          connections: 1,
+          duration: Math.max(1, warmupS),
+          requests,
+        });
+        log(`get-data: warm-up ${warmupS} s, then ${connections} connections for ${durationS} s`);
+        await runLoad({ url: server.url, connections, duration: warmupS, requests });
+        const load = await runLoad({ url: server.url, connections, duration: durationS, requests });
+        await server.stop();
+        const notes = [
+          `one connection: ${single.reqPerS.toFixed(0)} req/s, p50 ${single.p50Ms.toFixed(2)} ms, p99 ${single.p99Ms.toFixed(2)} ms`,
+          `store alone (getSite + buckets, serial, no HTTP): p50 ${db.p50.toFixed(2)} ms, p99 ${db.p99.toFixed(2)} ms`,
+          `closed loop: ${connections} connections at ${load.reqPerS.toFixed(0)} req/s means a mean latency of ${((connections / load.reqPerS) * 1000).toFixed(1)} ms (Little's law)`,
+          `populate ${populateS.toFixed(1)} s; server VmHWM ${(server.rss.hwm() / MB).toFixed(0)} MB; status codes ${JSON.stringify(load.statusCounts)}`,
+        ];
+        const result: BenchResult = {
+          bench: 'get-data',
+          quick,
+          params,
+          metrics: [
+            { key: 'p50_ms', label: 'latency p50', value: load.p50Ms, unit: 'ms', digits: 2 },
+            { key: 'p97_5_ms', label: 'latency p97.5', value: load.p975Ms, unit: 'ms', digits: 2 },
+            {
+              key: 'p99_ms',
+              label: 'latency p99',
+              value: load.p99Ms,
+              unit: 'ms',
+              digits: 2,
+              target: { op: '<=', value: 10 },
+            },
+            { key: 'max_ms', label: 'latency max', value: load.maxMs, unit: 'ms', digits: 1 },
+            { key: 'req_per_s', label: 'requests/s', value: load.reqPerS, unit: '/s' },
+            { key: 'requests', label: 'requests', value: load.requests, unit: '' },
+            { key: 'errors', label: 'errors + timeouts', value: load.errors + load.timeouts, unit: '' },
+            { key: 'non_2xx', label: 'non-2xx responses', value: load.non2xx, unit: '' },
+            {
+              key: 'server_peak_rss_mb',
+              label: 'server peak RSS (sampled 200 ms)',
+              value: server.rss.peak() / MB,
+              unit: 'MB',
+            },
+            { key: 'single_p50_ms', label: '1 connection p50', value: single.p50Ms, unit: 'ms', digits: 2 },
+            { key: 'store_p50_ms', label: 'store alone p50 (serial)', value: db.p50, unit: 'ms', digits: 2 },
+          ],
+          notes,
+          seconds: (performance.now() - started) / 1000,
+        };
+        return result;
+      } catch (e) {
+        await server.stop().catch(() => undefined);
+        throw e;
+      }
+    });
+  },
+};

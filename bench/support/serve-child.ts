@@ -1,0 +1,26 @@
+// The API under load, in its own process so that the load generator does not share its event loop:
+// opens the DuckDB store at BENCH_DB, listens on an ephemeral port, reports it over IPC, and on 'stop'
+// closes the app and the store (waiting for acknowledged writes) before exiting.
+import { buildApp } from '../../src/api/app.ts';
+import { openDuckDbStore } from '../../src/store/duckdb-store.ts';
+
+const path = process.env['BENCH_DB'];
+if (path === undefined || process.send === undefined) {
+  console.error('serve-child: needs BENCH_DB and an IPC channel');
+  process.exit(2);
+}
+const send = process.send.bind(process);
+const store = await openDuckDbStore({ path });
+const app = buildApp({ store });
+await app.listen({ port: 0, host: '127.0.0.1' });
+const address = app.server.address();
+const port = typeof address === 'object' && address !== null ? address.port : 0;
+send({ type: 'ready', port });
+process.on('message', (m: { type?: string }) => {
+  if (m?.type !== 'stop') return;
+  void (async () => {
+    await app.close();
+    await store.close();
+    send({ type: 'stopped' }, () => process.exit(0));
+  })();
+});
