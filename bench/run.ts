@@ -2,7 +2,7 @@
 // that peak memory and DuckDB caches do not leak from one into the next. Prints a table and one JSON line
 // per benchmark on stdout (progress goes to stderr) and writes bench/results/latest.json.
 // `--quick` runs small sizes to check that the benchmarks work; figures from it mean nothing.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,19 @@ const SELF = fileURLToPath(import.meta.url);
 const RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
+
+/** The commit measured, and whether src/ differs from it (figures of uncommitted code are noted as such). */
+function codeVersion(): { commit: string; srcDirty: boolean } {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
+    return {
+      commit: git('rev-parse', '--short', 'HEAD'),
+      srcDirty: git('status', '--porcelain', '--', 'src') !== '',
+    };
+  } catch {
+    return { commit: 'unknown', srcDirty: false };
+  }
+}
 
 function usage(): string {
   return [
@@ -91,6 +104,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const selected = names.length > 0 ? names : Object.keys(BENCHES);
+  const code = codeVersion();
+  log(`wattline ${code.commit}${code.srcDirty ? ' (src/ has uncommitted changes)' : ''}`);
   const results: BenchResult[] = [];
   for (const name of selected) {
     log(`\n>> ${name}${quick ? ' (quick)' : ''}`);
@@ -112,6 +127,7 @@ async function main(argv: string[]): Promise<number> {
       {
         finishedAt: new Date().toISOString(),
         quick,
+        code,
         machine: {
           cpus: cpus().length,
           cpuModel: cpus()[0]?.model ?? 'unknown',
