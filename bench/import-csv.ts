@@ -84,7 +84,6 @@ export const bench: Bench = {
       const fileMb = statSync(file).size / MB;
       log(`import-csv: ${rows} rows, ${fileMb.toFixed(0)} MB in ${generateS.toFixed(1)} s; importing`);
       const run = await runImport(file, join(dir, 'wattline.duckdb'));
-      process.stdout.write(run.stdout);
       const reported = /: (\d+) rows, (\d+) stored/.exec(run.stdout);
       const importedRows = reported ? Number(reported[1]) : Number.NaN;
       const notes = [
