@@ -2,16 +2,51 @@
 // its field path. Pure: used by the API, the importer and the connectors alike.
 import type { FieldProblem } from './errors.ts';
 import { MAX_INTERVAL_MS, READING_KINDS, type Reading, type ReadingKind } from './reading.ts';
-import { parseInstant } from './time.ts';
+import { INSTANT_FORMATS, parseInstant } from './time.ts';
 import { isPowerUnit, toBase, UNITS, type Unit } from './units.ts';
 
-export const DATETIME_HINT =
-  'expected ISO 8601 with Z or an offset (2018-08-24T00:00:00Z) or 2018-08-24T00-00-00Z';
+/** Receives one field problem. */
+export type ReportProblem = (problem: FieldProblem) => void;
+
+/**
+ * Checks the rules of an interval end that parsed: only interval-energy readings have one, it comes after
+ * t, and spans at most MAX_INTERVAL_MS. Reports each broken rule at `path`; true when the end is usable.
+ */
+export function checkIntervalEnd(
+  kind: ReadingKind | undefined,
+  tMs: number | undefined,
+  endMs: number,
+  value: unknown,
+  path: string,
+  report: ReportProblem,
+): boolean {
+  let message: string | undefined;
+  if (kind !== undefined && kind !== 'interval-energy') message = 'only interval-energy readings have an end';
+  else if (tMs !== undefined && endMs <= tMs) message = 'must be after t';
+  else if (tMs !== undefined && endMs - tMs > MAX_INTERVAL_MS)
+    message = 'an interval may span at most 40 days';
+  if (message !== undefined) report({ path, message, value });
+  return message === undefined;
+}
+
+/** Reports a unit that does not fit the kind: power takes W, kW or MW; the energy kinds Wh, kWh or MWh. */
+export function checkUnitFitsKind(
+  kind: ReadingKind,
+  unit: Unit,
+  value: unknown,
+  path: string,
+  report: ReportProblem,
+): void {
+  if (isPowerUnit(unit) === (kind === 'power')) return;
+  const expected = kind === 'power' ? 'W, kW or MW' : 'Wh, kWh or MWh';
+  report({ path, message: `a ${kind} reading takes ${expected}`, value });
+}
 
 /** Parses a date-time field or records a problem at `path`. */
 export function readInstant(value: unknown, path: string, problems: FieldProblem[]): number | undefined {
   const ms = typeof value === 'string' ? parseInstant(value.trim()) : undefined;
-  if (ms === undefined) problems.push({ path, message: `not a valid date-time: ${DATETIME_HINT}`, value });
+  if (ms === undefined)
+    problems.push({ path, message: `not a valid date-time: expected ${INSTANT_FORMATS}`, value });
   return ms;
 }
 
@@ -52,6 +87,7 @@ export function rowToReading(
   problems: FieldProblem[],
 ): Reading | undefined {
   const before = problems.length;
+  const report: ReportProblem = (p) => problems.push(p);
   const siteId = typeof row.site === 'string' || typeof row.site === 'number' ? String(row.site).trim() : '';
   if (siteId === '') problems.push({ path: `${basePath}/site`, message: 'missing site id', value: row.site });
   const channel = typeof row.channel === 'string' ? row.channel.trim() : '';
@@ -70,13 +106,7 @@ export function rowToReading(
     kind = UNITS.includes(unit) ? (isPowerUnit(unit) ? 'power' : 'interval-energy') : undefined;
   } else if (READING_KINDS.includes(row.kind as ReadingKind)) {
     kind = row.kind as ReadingKind;
-    if (UNITS.includes(unit) && isPowerUnit(unit) !== (kind === 'power')) {
-      problems.push({
-        path: `${basePath}/unit`,
-        message: `unit ${unit} does not fit kind ${kind}`,
-        value: row.unit,
-      });
-    }
+    if (UNITS.includes(unit)) checkUnitFitsKind(kind, unit, row.unit, `${basePath}/unit`, report);
   } else {
     problems.push({
       path: `${basePath}/kind`,
@@ -87,23 +117,9 @@ export function rowToReading(
   const tMs = readInstant(row.t, `${basePath}/t`, problems);
   let endMs: number | null = null;
   if (row.end !== undefined && row.end !== null && row.end !== '') {
-    endMs = readInstant(row.end, `${basePath}/end`, problems) ?? null;
-    if (endMs !== null && tMs !== undefined && endMs <= tMs) {
-      problems.push({ path: `${basePath}/end`, message: 'end must be after t', value: row.end });
-    }
-    if (endMs !== null && tMs !== undefined && endMs - tMs > MAX_INTERVAL_MS) {
-      problems.push({
-        path: `${basePath}/end`,
-        message: 'an interval may span at most 40 days',
-        value: row.end,
-      });
-    }
-    if (kind !== undefined && kind !== 'interval-energy') {
-      problems.push({
-        path: `${basePath}/end`,
-        message: 'only interval-energy readings have an end',
-        value: row.end,
-      });
+    const parsed = readInstant(row.end, `${basePath}/end`, problems);
+    if (parsed !== undefined && checkIntervalEnd(kind, tMs, parsed, row.end, `${basePath}/end`, report)) {
+      endMs = parsed;
     }
   }
   const value = readNumber(row.value, `${basePath}/value`, problems);

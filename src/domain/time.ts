@@ -1,3 +1,7 @@
+/** What parseInstant accepts, for error messages and API docs. */
+export const INSTANT_FORMATS =
+  'ISO 8601 date-time with Z or an offset (2018-08-24T00:00:00Z, 2018-08-24T02:00:00+02:00) or the form 2018-08-24T00-00-00Z';
+
 /** Length of one bucket: 15 minutes in milliseconds. */
 export const BUCKET_MS = 900_000;
 export const HOUR_MS = 3_600_000;

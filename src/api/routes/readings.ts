@@ -3,9 +3,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type FieldProblem, WattlineError } from '../../domain/errors.ts';
 import type { Reading } from '../../domain/reading.ts';
-import { MAX_INTERVAL_MS } from '../../domain/reading.ts';
+import { checkIntervalEnd, checkUnitFitsKind } from '../../domain/reading-input.ts';
 import { formatInstant, parseInstant } from '../../domain/time.ts';
-import { isPowerUnit, toBase } from '../../domain/units.ts';
+import { toBase } from '../../domain/units.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import { BODY_PROBLEMS, json, problems } from '../schemas/common.ts';
 import { PostReadingsBody, PostReadingsResponse } from '../schemas/readings.ts';
@@ -27,21 +27,14 @@ export function toReadings(body: PostReadingsBody, receivedMs: number): Reading[
     if (tMs === undefined) report({ path: `${at}/t`, message: BAD_INSTANT_MESSAGE, value: r.t });
     let endMs: number | null = null;
     if (r.end !== undefined) {
-      const parsed = parseInstant(r.end);
-      if (r.kind !== 'interval-energy') {
-        report({ path: `${at}/end`, message: 'only interval-energy readings have an end', value: r.end });
-      } else if (parsed === undefined) {
+      const parsed = r.kind === 'interval-energy' ? parseInstant(r.end) : undefined;
+      if (r.kind === 'interval-energy' && parsed === undefined) {
         report({ path: `${at}/end`, message: BAD_INSTANT_MESSAGE, value: r.end });
-      } else if (tMs !== undefined && parsed <= tMs) {
-        report({ path: `${at}/end`, message: 'must be after t', value: r.end });
-      } else if (tMs !== undefined && parsed - tMs > MAX_INTERVAL_MS) {
-        report({ path: `${at}/end`, message: 'an interval may span at most 40 days', value: r.end });
-      } else endMs = parsed;
+      } else if (checkIntervalEnd(r.kind, tMs, parsed ?? 0, r.end, `${at}/end`, report)) {
+        endMs = parsed ?? null;
+      }
     }
-    if (isPowerUnit(r.unit) !== (r.kind === 'power')) {
-      const expected = r.kind === 'power' ? 'W, kW or MW' : 'Wh, kWh or MWh';
-      report({ path: `${at}/unit`, message: `a ${r.kind} reading takes ${expected}`, value: r.unit });
-    }
+    checkUnitFitsKind(r.kind, r.unit, r.unit, `${at}/unit`, report);
     if (tMs === undefined) return;
     readings.push({
       siteId: r.siteId,

@@ -1,6 +1,7 @@
 // Building blocks shared by the route schemas: instants as text, units, and the response wrappers that
 // put JSON, CSV and problem+json under the right media type for validation, serialization and OpenAPI.
 import { type TLiteral, type TSchema, type TUnion, Type } from '@sinclair/typebox';
+import { INSTANT_FORMATS } from '../../domain/time.ts';
 import { ENERGY_UNITS, UNITS } from '../../domain/units.ts';
 import { ProblemRef } from './problem.ts';
 
@@ -15,8 +16,7 @@ export function StringEnum<const T extends readonly string[]>(
   );
 }
 
-export const INSTANT_DESCRIPTION =
-  'ISO 8601 date-time with Z or an offset (2018-08-24T00:00:00Z, 2018-08-24T02:00:00+02:00) or the form 2018-08-24T00-00-00Z';
+export const INSTANT_DESCRIPTION = INSTANT_FORMATS;
 
 /** An instant as text, parsed by the handler so that errors name the value (see parseInstant). */
 export const InstantText = (description = INSTANT_DESCRIPTION) =>
