@@ -73,7 +73,9 @@ function toBucket(row: unknown[]): SeriesBucket {
 export class DuckDbStore implements Store {
   readonly backend = 'duckdb';
   private ingestEngine: IncrementalIngest | undefined;
-  private readonly knownSites = new Set<string>();
+  /** All sites, kept in memory: DuckDB locks its file to one process, so this copy is authoritative and
+   * site lookups on every request cost no query. Reloaded from the table after a rollback. */
+  private readonly sites = new Map<string, Site>();
   private readonly commits: GroupCommit;
   private readonly io: DuckDbSeriesIo;
   private closed = false;
@@ -132,9 +134,11 @@ export class DuckDbStore implements Store {
     const keys = series.getRowsJS().map((r) => `${r[0]}\u0000${r[1]}\u0000${r[2]}`);
     const seq = await this.writer.runAndReadAll('SELECT coalesce(max(seq), 0) FROM readings');
     const lastSeq = Number(seq.getRowsJS()[0]?.[0] ?? 0);
-    const siteRows = await this.writer.runAndReadAll('SELECT site_id FROM sites');
-    this.knownSites.clear();
-    for (const r of siteRows.getRowsJS()) this.knownSites.add(r[0] as string);
+    const siteRows = await this.writer.runAndReadAll(
+      'SELECT site_id, name, timezone, source, metadata FROM sites',
+    );
+    this.sites.clear();
+    for (const r of siteRows.getRowsJS()) this.sites.set(r[0] as string, toSite(r));
     if (this.ingestEngine) this.ingestEngine.reset(keys, lastSeq);
     else {
       const normalize = this.opts.normalize ?? {};
@@ -164,48 +168,45 @@ export class DuckDbStore implements Store {
     await this.commits.run(() => this.writeSites(sites, true));
   }
 
-  private async writeSites(sites: readonly Site[], overwrite: boolean): Promise<void> {
+  /** Writes sites in one statement and mirrors them in memory. */
+  private async writeSites(given: readonly Site[], overwrite: boolean): Promise<void> {
+    // One row per id (the last given wins): an upsert may not touch the same row twice.
+    const sites = [...new Map(given.map((s) => [s.siteId, s])).values()];
     const conflict = overwrite
       ? 'DO UPDATE SET name = excluded.name, timezone = excluded.timezone, source = excluded.source, metadata = excluded.metadata'
       : 'DO NOTHING';
+    const createdMs = this.now();
+    const rows = sites.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
+    const values = sites.flatMap((s) => [
+      s.siteId,
+      s.name,
+      s.timezone,
+      s.source,
+      JSON.stringify(s.metadata ?? {}),
+      createdMs,
+    ]);
+    await this.writer.run(`INSERT INTO sites VALUES ${rows} ON CONFLICT (site_id) ${conflict}`, values);
     for (const s of sites) {
-      await this.writer.run(
-        `INSERT INTO sites VALUES ($id, $name, $tz, $source, $meta, $t) ON CONFLICT (site_id) ${conflict}`,
-        {
-          id: s.siteId,
-          name: s.name,
-          tz: s.timezone,
-          source: s.source,
-          meta: JSON.stringify(s.metadata ?? {}),
-          t: this.now(),
-        },
-      );
-      this.knownSites.add(s.siteId);
+      if (overwrite || !this.sites.has(s.siteId))
+        this.sites.set(s.siteId, { ...s, metadata: s.metadata ?? {} });
     }
   }
 
   async getSite(siteId: string): Promise<Site | undefined> {
-    const r = await this.reader().runAndReadAll(
-      'SELECT site_id, name, timezone, source, metadata FROM sites WHERE site_id = $id',
-      {
-        id: siteId,
-      },
-    );
-    const row = r.getRowsJS()[0];
-    return row === undefined ? undefined : toSite(row);
+    const site = this.sites.get(siteId);
+    return site === undefined ? undefined : structuredClone(site);
   }
 
   async listSites(): Promise<Site[]> {
-    const r = await this.reader().runAndReadAll(
-      'SELECT site_id, name, timezone, source, metadata FROM sites ORDER BY site_id',
-    );
-    return r.getRowsJS().map(toSite);
+    return [...this.sites.values()]
+      .sort((a, b) => (a.siteId < b.siteId ? -1 : a.siteId > b.siteId ? 1 : 0))
+      .map((site) => structuredClone(site));
   }
 
   async ingest(readings: readonly Reading[], defaultSite: Partial<Site> = {}): Promise<IngestSummary> {
     if (this.closed) throw new Error('store is closed');
     return this.commits.run(async () => {
-      const missing = [...new Set(readings.map((r) => r.siteId))].filter((id) => !this.knownSites.has(id));
+      const missing = [...new Set(readings.map((r) => r.siteId))].filter((id) => !this.sites.has(id));
       if (missing.length > 0) {
         await this.writeSites(
           missing.map((siteId) => ({
