@@ -2,11 +2,10 @@
 // is flagged and not counted; a delta across a gap longer than maxGapMs is spread evenly and marked estimated.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Bucket } from '../../src/domain/bucket.ts';
 import type { SeriesReading } from '../../src/domain/reading.ts';
 import { type NormalizedKind, normalizeKind } from '../../src/normalize/normalize-series.ts';
 import type { NormalizeOptions } from '../../src/normalize/options.ts';
-import { HOUR_MS, sumEnergyWh } from '../support/arbitraries.ts';
+import { briefBuckets, HOUR_MS, sumEnergyWh } from '../support/arbitraries.ts';
 
 const at = (hhmm: string): number => Date.parse(`2024-01-15T${hhmm}:00Z`);
 
@@ -19,15 +18,6 @@ function counter(rows: [string, number][], options: Partial<NormalizeOptions> = 
     receivedMs: 0,
   }));
   return normalizeKind('counter', readings, options);
-}
-
-function brief(bs: readonly Bucket[]): [string, number, number, string][] {
-  return bs.map((b) => [
-    new Date(b.bucketStartMs).toISOString().slice(11, 16),
-    Math.round(b.energyWh * 1e6) / 1e6,
-    Math.round(b.coverage * 1e9) / 1e9,
-    b.quality,
-  ]);
 }
 
 describe('§3.5 counters', () => {
@@ -45,7 +35,7 @@ describe('§3.5 counters', () => {
       ['00:35', 1160],
     ]);
     // The last reading does not hold: a counter says nothing about the time after it.
-    assert.deepEqual(brief(r.buckets), [
+    assert.deepEqual(briefBuckets(r.buckets), [
       ['00:00', 100, 1, 'measured'],
       ['00:15', 50, 1, 'measured'],
       ['00:30', 10, 0.333333333, 'partial'],
@@ -59,7 +49,7 @@ describe('§3.5 counters', () => {
       ['00:05', 0],
       ['00:20', 150],
     ]);
-    assert.deepEqual(brief(r.buckets), [
+    assert.deepEqual(briefBuckets(r.buckets), [
       ['00:00', 100, 0.666666667, 'partial'],
       ['00:15', 50, 0.333333333, 'partial'],
     ]);
@@ -72,7 +62,7 @@ describe('§3.5 counters', () => {
       ['00:30', 30],
       ['00:45', 80],
     ]);
-    assert.deepEqual(brief(r.buckets), [
+    assert.deepEqual(briefBuckets(r.buckets), [
       ['00:00', 100, 1, 'measured'],
       ['00:15', 30, 1, 'measured'],
       ['00:30', 50, 1, 'measured'],
@@ -85,7 +75,7 @@ describe('§3.5 counters', () => {
       ['00:00', 5000],
       ['00:15', 0],
     ]);
-    assert.deepEqual(brief(r.buckets), [['00:00', 0, 1, 'measured']]);
+    assert.deepEqual(briefBuckets(r.buckets), [['00:00', 0, 1, 'measured']]);
     assert.deepEqual(r.resetsMs, [at('00:15')]);
   });
 
@@ -96,7 +86,7 @@ describe('§3.5 counters', () => {
       ['02:15', 2700],
       ['02:30', 2750],
     ]);
-    const b = brief(r.buckets);
+    const b = briefBuckets(r.buckets);
     assert.deepEqual(b[0], ['00:00', 100, 1, 'measured']);
     assert.equal(b.length, 1 + 8 + 1);
     for (const e of b.slice(1, 9)) assert.deepEqual(e.slice(1), [200, 1, 'estimated']);
@@ -124,7 +114,7 @@ describe('§3.5 counters', () => {
       ['00:20', 100],
       ['00:25', 110],
     ]);
-    assert.deepEqual(brief(r.buckets), [
+    assert.deepEqual(briefBuckets(r.buckets), [
       ['00:00', 75, 1, 'estimated'],
       ['00:15', 35, 0.666666667, 'estimated'],
     ]);
@@ -144,7 +134,7 @@ describe('§3.5 counters', () => {
     assert.deepEqual(r.jumps, [
       { fromMs: at('00:15'), toMs: at('00:30'), deltaWh: 100_000, impliedPowerW: 400_000 },
     ]);
-    assert.deepEqual(brief(r.buckets), [
+    assert.deepEqual(briefBuckets(r.buckets), [
       ['00:00', 1000, 1, 'measured'],
       ['00:30', 1000, 1, 'measured'],
     ]);

@@ -6,7 +6,7 @@ import type { Bucket } from '../../src/domain/bucket.ts';
 import type { SeriesReading } from '../../src/domain/reading.ts';
 import { normalizeKind } from '../../src/normalize/normalize-series.ts';
 import type { NormalizeOptions } from '../../src/normalize/options.ts';
-import { assertClose, MINUTE_MS, sumEnergyWh } from '../support/arbitraries.ts';
+import { assertClose, briefBuckets, MINUTE_MS, sumEnergyWh } from '../support/arbitraries.ts';
 
 const at = (hhmm: string): number => Date.parse(`2024-01-15T${hhmm}:00Z`);
 
@@ -24,19 +24,10 @@ function intervals(rows: Row[], options: Partial<NormalizeOptions> = {}): Bucket
   return normalizeKind('interval-energy', readings, options).buckets;
 }
 
-function brief(bs: readonly Bucket[]): [string, number, number, string][] {
-  return bs.map((b) => [
-    new Date(b.bucketStartMs).toISOString().slice(11, 16),
-    Math.round(b.energyWh * 1e6) / 1e6,
-    Math.round(b.coverage * 1e9) / 1e9,
-    b.quality,
-  ]);
-}
-
 describe('§3.4 interval energy with an explicit end', () => {
   it('§3.4 an interval spanning several buckets is spread in proportion to overlap', () => {
     // 450 Wh over 45 min: 10 Wh per minute.
-    assert.deepEqual(brief(intervals([['00:10', '00:55', 450]])), [
+    assert.deepEqual(briefBuckets(intervals([['00:10', '00:55', 450]])), [
       ['00:00', 50, 0.333333333, 'partial'],
       ['00:15', 150, 1, 'measured'],
       ['00:30', 150, 1, 'measured'],
@@ -61,7 +52,7 @@ describe('§3.4 interval energy with an explicit end', () => {
 
   it('§3.4 intervals with room between them leave that time uncovered', () => {
     assert.deepEqual(
-      brief(
+      briefBuckets(
         intervals([
           ['00:00', '00:05', 100],
           ['00:10', '00:15', 100],
@@ -97,7 +88,7 @@ describe('§3.4 interval energy with an explicit end', () => {
 describe('§3.4 interval energy as a value at t', () => {
   it('§3.4 a value at t covers [t, next t)', () => {
     assert.deepEqual(
-      brief(
+      briefBuckets(
         intervals([
           ['00:00', null, 100],
           ['00:10', null, 200],
@@ -130,16 +121,16 @@ describe('§3.4 interval energy as a value at t', () => {
       ['00:05', null, 24_000],
       ['00:10', null, 23_000],
     ]);
-    assert.deepEqual(brief(seed), [['00:00', 69_000, 1, 'measured']]);
-    assert.deepEqual(brief(intervals([['00:00', null, 500]])), [['00:00', 500, 1, 'measured']]);
-    assert.deepEqual(brief(intervals([['00:00', null, 500]], { defaultSpacingMs: 5 * MINUTE_MS })), [
+    assert.deepEqual(briefBuckets(seed), [['00:00', 69_000, 1, 'measured']]);
+    assert.deepEqual(briefBuckets(intervals([['00:00', null, 500]])), [['00:00', 500, 1, 'measured']]);
+    assert.deepEqual(briefBuckets(intervals([['00:00', null, 500]], { defaultSpacingMs: 5 * MINUTE_MS })), [
       ['00:00', 500, 0.333333333, 'partial'],
     ]);
   });
 
   it('§3.4 explicit and open readings mix: an open one ends where the next one starts', () => {
     assert.deepEqual(
-      brief(
+      briefBuckets(
         intervals([
           ['00:00', null, 150],
           ['00:05', '00:15', 300],

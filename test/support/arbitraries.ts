@@ -425,3 +425,13 @@ export const KIND_CASES: readonly KindCase[] = [
     estimated: true,
   },
 ];
+
+/** Buckets as [HH:MM, energyWh, coverage, quality] rows, rounded for readable comparisons. */
+export function briefBuckets(bs: readonly Bucket[]): [string, number, number, string][] {
+  return bs.map((b) => [
+    new Date(b.bucketStartMs).toISOString().slice(11, 16),
+    Math.round(b.energyWh * 1e6) / 1e6,
+    Math.round(b.coverage * 1e9) / 1e9,
+    b.quality,
+  ]);
+}
