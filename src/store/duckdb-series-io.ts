@@ -162,7 +162,7 @@ export class DuckDbSeriesIo implements SeriesIo {
       }
     });
     // The literal lower bound lets DuckDB skip row groups by their min/max before joining.
-    const minFromMs = Math.min(...windows.map((w) => w.fromMs));
+    const minFromMs = windows.reduce((m, w) => Math.min(m, w.fromMs), Number.POSITIVE_INFINITY);
     await this.conn.run(
       `DELETE FROM buckets b USING recompute_windows w
        WHERE b.bucket_start_ms >= ${Math.floor(minFromMs)}

@@ -19,7 +19,8 @@ interface Pending<T> {
 
 export class GroupCommit {
   private queue: Pending<unknown>[] = [];
-  private running = false;
+  /** The drain loop while it runs. */
+  private draining: Promise<void> | undefined;
 
   constructor(private readonly tx: Transactor) {}
 
@@ -27,17 +28,16 @@ export class GroupCommit {
   run<T>(job: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ job, resolve, reject } as Pending<unknown>);
-      if (!this.running) void this.drain();
+      this.draining ??= this.drain();
     });
   }
 
   /** Resolves when every queued job has finished. */
   async idle(): Promise<void> {
-    while (this.running || this.queue.length > 0) await new Promise((r) => setImmediate(r));
+    while (this.draining) await this.draining;
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
     try {
       while (this.queue.length > 0) {
         const group = this.queue.splice(0);
@@ -46,7 +46,8 @@ export class GroupCommit {
         }
       }
     } finally {
-      this.running = false;
+      // Cleared in the same turn as the last empty-queue check, so a job queued later starts a new drain.
+      this.draining = undefined;
     }
   }
 

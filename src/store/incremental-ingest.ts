@@ -155,7 +155,7 @@ export class IncrementalIngest {
       };
     }
     const k = options.spacingWindow;
-    const maxEndMs = Math.max(maxMs, ...incoming.map((r) => r.endMs ?? maxMs));
+    const maxEndMs = incoming.reduce((m, r) => Math.max(m, r.endMs ?? maxMs), maxMs);
     const before = await io.lastBefore(ref, minMs);
     const after = await io.distinctAfter(ref, maxMs, k + 1);
     let fromMs = bucketFloor(before ?? minMs);

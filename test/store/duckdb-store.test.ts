@@ -140,6 +140,15 @@ describe('DuckDB store', () => {
     await store.close();
   });
 
+  it('takes a late batch far larger than the call-stack argument limit', async () => {
+    const store = await openDuckDbStore({ path: ':memory:' });
+    await store.ingest([reading('interval-energy', T0 + 400_000 * MIN, 1)]);
+    const late = Array.from({ length: 200_000 }, (_, i) => reading('interval-energy', T0 + i * MIN, 1, 1));
+    const summary = await store.ingest(late);
+    assert.equal(summary.stored, 200_000);
+    await store.close();
+  });
+
   it('repeating a payload stores nothing new and leaves buckets unchanged', async () => {
     const store = await openDuckDbStore({ path: ':memory:' });
     const rows = [0, 5, 10].map((m) => reading('power', T0 + m * MIN, 1200));
