@@ -1,0 +1,35 @@
+// The contract every connector implements (DESIGN §4). A connector turns one remote source into
+// readings and poll outcomes; the runner (src/connectors/runner.ts) schedules it, writes its readings to
+// the store and feeds the outcomes to device health. Connectors never touch the store themselves.
+import type { PollerState } from '../domain/device-status.ts';
+import type { Reading } from '../domain/reading.ts';
+import type { Site } from '../domain/site.ts';
+
+export type { PollerState } from '../domain/device-status.ts';
+
+/** The result of polling one site once. */
+export interface PollOutcome {
+  siteId: string;
+  /** When we asked (epoch ms): the `event_timestamp` of the raw log. */
+  askedMs: number;
+  state: PollerState;
+  /** Readings ready for Store.ingest (may be empty, e.g. while stopped). */
+  readings: Reading[];
+  /** Human-readable reason when state is not 'ok'. */
+  detail?: string;
+}
+
+export type ConnectorSource = 'powerwall' | 'site-signal' | 'smart-meter';
+
+export interface Connector {
+  readonly source: ConnectorSource;
+  /** Unique name from configuration, e.g. 'home-powerwall'. */
+  readonly name: string;
+  /** How often the runner calls poll(). */
+  readonly intervalMs: number;
+  /** The sites this connector reports, with their time zones (created in the store before the first ingest). */
+  sites(): Promise<Site[]>;
+  /** Polls every site once (concurrently where the source allows) and reports one outcome per site. */
+  poll(nowMs: number): Promise<PollOutcome[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,35 @@
+// The wire shape of device health (GET /v1/status), shared by the API, the dashboard and the CLI.
+/** What a poller knows about the device behind one site after its latest attempt. */
+export type PollerState = 'ok' | 'auth-failed' | 'rate-limited' | 'stopped' | 'unreachable';
+
+export type SolarCondition = 'ok' | 'negative' | 'zero-in-daylight' | 'missing';
+
+export interface SolarHealth {
+  condition: SolarCondition;
+  /** Lowest solar power seen in the window (W), null when there were no samples. */
+  minPowerW: number | null;
+  /** Share (0..1) of solar samples below the night-noise threshold, null when there were no samples. */
+  negativeShare: number | null;
+  samples: number;
+}
+
+export interface DeviceStatus {
+  siteId: string;
+  source: string;
+  /** A reading succeeded within the up window. */
+  up: boolean;
+  /** ISO instant of the last successful reading, null when never. */
+  lastSeen: string | null;
+  consecutiveErrors: number;
+  /** null for sites without a poller (pushed data). */
+  pollerState: PollerState | null;
+  solar: SolarHealth;
+}
+
+export interface FleetStatus {
+  generatedAt: string;
+  upWindowMs: number;
+  devicesUp: number;
+  devicesTotal: number;
+  sites: DeviceStatus[];
+}
