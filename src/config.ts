@@ -17,6 +17,13 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    duckdb: Type.Object(
+      {
+        /** DuckDB's buffer pool limit; unset means DuckDB's own default (80% of RAM). */
+        memoryLimitMb: Type.Optional(Type.Integer({ minimum: 64 })),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     normalize: Type.Object(
       {
         maxGapMs: Type.Integer({ minimum: 1000, default: 900_000 }),

@@ -7,14 +7,18 @@ import { openDuckDbStore } from './store/duckdb-store.ts';
 import type { Store } from './store/store.ts';
 
 /** Opens the store a `db` setting names: a DuckDB file path or ':memory:'. */
-export async function openStore(db: string, config: Pick<Config, 'normalize'>): Promise<Store> {
+export async function openStore(db: string, config: Pick<Config, 'normalize' | 'duckdb'>): Promise<Store> {
   if (/^postgres(ql)?:\/\//.test(db)) {
     throw new WattlineError(
       'store-failure',
       'the PostgreSQL backend is not available in this version; use a DuckDB path',
     );
   }
-  return openDuckDbStore({ path: db, normalize: config.normalize });
+  return openDuckDbStore({
+    path: db,
+    normalize: config.normalize,
+    memoryLimitMb: config.duckdb.memoryLimitMb,
+  });
 }
 
 export interface Runtime {

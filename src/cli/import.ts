@@ -12,6 +12,9 @@ interface ImportFlags extends StoreFlags, RowDefaults {
   progress: boolean;
 }
 
+/** DuckDB buffer pool for `wattline import` unless configured. */
+const IMPORT_MEMORY_LIMIT_MB = 192;
+
 export function registerImport(program: Command): void {
   withStoreOptions(
     program
@@ -29,7 +32,12 @@ export function registerImport(program: Command): void {
       .option('--no-progress', 'no progress bar'),
   ).action(async (file: string, flags: ImportFlags) => {
     const config = configFrom(flags);
-    const store = await openStore(config.db, config);
+    // A bulk import streams: DuckDB's buffer pool is capped (unless configured) so memory stays flat
+    // however large the file; the pool only caches, the file and spill space hold the rest.
+    const store = await openStore(config.db, {
+      ...config,
+      duckdb: { memoryLimitMb: config.duckdb.memoryLimitMb ?? IMPORT_MEMORY_LIMIT_MB },
+    });
     const total = statSync(file).size;
     const bar =
       flags.progress && process.stderr.isTTY

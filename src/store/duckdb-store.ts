@@ -27,12 +27,17 @@ export interface DuckDbStoreOptions {
   normalize?: Partial<NormalizeOptions>;
   /** Clock for created timestamps (epoch ms). */
   clock?: () => number;
+  /** Caps DuckDB's buffer pool (it evicts to the file and spills to disk beyond it). */
+  memoryLimitMb?: number;
 }
 
 /** Opens (creating and migrating when needed) a DuckDB store. */
 export async function openDuckDbStore(opts: DuckDbStoreOptions): Promise<DuckDbStore> {
   if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
-  const instance = await DuckDBInstance.create(opts.path);
+  const instance = await DuckDBInstance.create(
+    opts.path,
+    opts.memoryLimitMb === undefined ? {} : { memory_limit: `${Math.floor(opts.memoryLimitMb)}MB` },
+  );
   const writer = await instance.connect();
   // A few reader connections let concurrent queries run in parallel (one query per connection at a time).
   const readers = await Promise.all(Array.from({ length: READER_CONNECTIONS }, () => instance.connect()));
