@@ -30,19 +30,22 @@ async function populate(path: string, sites: number, days: number, log: (m: stri
   await conn.run(
     `INSERT INTO sites SELECT r::VARCHAR, 'spaceship ' || r, 'UTC', 'spaceship', '{}', ${START_MS} FROM range(1, ${sites + 1}) t(r)`,
   );
-  // site_id is VARCHAR: '1', '10', '100', '1000', '101', ... is its stored order.
-  const ids = Array.from({ length: sites }, (_, i) => String(i + 1)).sort();
+  // One series per ship (id = ship number), buckets written ship by ship as a long-running store would
+  // hold them after compaction.
+  await conn.run(
+    `INSERT INTO series SELECT r::INTEGER, r::VARCHAR, 'consumption', 'interval-energy' FROM range(1, ${sites + 1}) t(r)`,
+  );
   const endMs = START_MS + days * DAY_MS;
-  for (let i = 0; i < ids.length; i += SITES_PER_STATEMENT) {
-    const chunk = ids.slice(i, i + SITES_PER_STATEMENT).map((id) => `'${id}'`);
+  for (let first = 1; first <= sites; first += SITES_PER_STATEMENT) {
+    const last = Math.min(sites, first + SITES_PER_STATEMENT - 1);
     await conn.run(
       `INSERT INTO buckets
-       SELECT site_id, 'consumption', 'interval-energy', 1, t, e, e, 0, 1, 1, e * 4, e * 4, 'measured'
-       FROM (SELECT s.site_id, r.range AS t, (hash(s.site_id, r.range) % 2000) / 8.0 AS e
-             FROM unnest([${chunk.join(',')}]) AS s(site_id), range(${START_MS}, ${endMs}, ${BUCKET_MS}) r)
-       ORDER BY site_id, t`,
+       SELECT series_id, 1, t, e, e, 0, 1, 1, e * 4, e * 4, 'measured'
+       FROM (SELECT s.range::INTEGER AS series_id, r.range AS t, (hash(s.range, r.range) % 2000) / 8.0 AS e
+             FROM range(${first}, ${last + 1}) s, range(${START_MS}, ${endMs}, ${BUCKET_MS}) r)
+       ORDER BY series_id, t`,
     );
-    log(`  populated ${Math.min(i + SITES_PER_STATEMENT, ids.length)}/${ids.length} ships`);
+    log(`  populated ${last}/${sites} ships`);
   }
   await conn.run('CHECKPOINT');
   conn.closeSync();

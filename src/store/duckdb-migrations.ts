@@ -50,4 +50,52 @@ export const DUCKDB_MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'series dictionary: readings and buckets keyed by an integer series_id',
+    statements: [
+      `CREATE TABLE series (
+        series_id INTEGER PRIMARY KEY,
+        site_id VARCHAR NOT NULL,
+        channel VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        UNIQUE (site_id, channel, kind)
+      )`,
+      `INSERT INTO series
+       SELECT row_number() OVER (ORDER BY site_id, channel, kind)::INTEGER, site_id, channel, kind
+       FROM (SELECT site_id, channel, kind FROM readings UNION SELECT site_id, channel, kind FROM buckets)`,
+      `CREATE TABLE readings_v2 (
+        series_id INTEGER NOT NULL,
+        t_ms BIGINT NOT NULL,
+        end_ms BIGINT,
+        value DOUBLE NOT NULL,
+        received_ms BIGINT NOT NULL,
+        seq BIGINT NOT NULL
+      )`,
+      `INSERT INTO readings_v2
+       SELECT s.series_id, r.t_ms, r.end_ms, r.value, r.received_ms, r.seq
+       FROM readings r JOIN series s USING (site_id, channel, kind) ORDER BY r.seq`,
+      'DROP TABLE readings',
+      'ALTER TABLE readings_v2 RENAME TO readings',
+      `CREATE TABLE buckets_v2 (
+        series_id INTEGER NOT NULL,
+        kind_rank TINYINT NOT NULL,
+        bucket_start_ms BIGINT NOT NULL,
+        energy_wh DOUBLE NOT NULL,
+        positive_wh DOUBLE NOT NULL,
+        negative_wh DOUBLE NOT NULL,
+        coverage DOUBLE NOT NULL,
+        samples INTEGER NOT NULL,
+        min_power_w DOUBLE NOT NULL,
+        max_power_w DOUBLE NOT NULL,
+        quality VARCHAR NOT NULL
+      )`,
+      `INSERT INTO buckets_v2
+       SELECT s.series_id, b.kind_rank, b.bucket_start_ms, b.energy_wh, b.positive_wh, b.negative_wh,
+              b.coverage, b.samples, b.min_power_w, b.max_power_w, b.quality
+       FROM buckets b JOIN series s USING (site_id, channel, kind) ORDER BY b.bucket_start_ms`,
+      'DROP TABLE buckets',
+      'ALTER TABLE buckets_v2 RENAME TO buckets',
+    ],
+  },
 ];

@@ -1,23 +1,15 @@
 // The DuckDB side of incremental ingest: neighbourhood reads, and writes buffered for the whole
 // transaction so that a group of concurrent ingests costs one appender per table and one set-based
 // DELETE, instead of several statements per request. Reads flush the buffer first, so they always see
-// the transaction's own writes.
+// the transaction's own writes. Series are addressed by their integer id (duckdb-series-catalog.ts).
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
-import type { Reading, ReadingKind, SeriesReading } from '../domain/reading.ts';
+import type { Reading, SeriesReading } from '../domain/reading.ts';
+import type { DuckDbSeriesCatalog } from './duckdb-series-catalog.ts';
 import type { BucketWindow, KindBucket, SeriesIo, SeriesRef } from './incremental-ingest.ts';
 
-const SERIES = 'site_id = $site AND channel = $channel AND kind = $kind';
 /** The winner at each instant: latest received, then latest sequence. */
 export const WINNERS =
-  'QUALIFY row_number() OVER (PARTITION BY site_id, channel, kind, t_ms ORDER BY received_ms DESC, seq DESC) = 1';
-
-function params(s: SeriesRef): Record<string, string> {
-  return { site: s.siteId, channel: s.channel, kind: s.kind };
-}
-
-function seriesKey(s: SeriesRef): string {
-  return `${s.siteId}\u0000${s.channel}\u0000${s.kind}`;
-}
+  'QUALIFY row_number() OVER (PARTITION BY series_id, t_ms ORDER BY received_ms DESC, seq DESC) = 1';
 
 async function append(
   conn: DuckDBConnection,
@@ -36,56 +28,65 @@ export class DuckDbSeriesIo implements SeriesIo {
   private readings: { rows: readonly Reading[]; firstSeq: number }[] = [];
   /** Windows whose already-stored buckets must go. */
   private windows: BucketWindow[] = [];
-  /** Buckets to insert, per series and kind, by bucket start. */
-  private buckets = new Map<string, Map<number, KindBucket>>();
+  /** Buckets to insert, per series id, by bucket start. */
+  private buckets = new Map<number, Map<number, KindBucket>>();
 
-  constructor(private readonly conn: DuckDBConnection) {}
+  constructor(
+    private readonly conn: DuckDBConnection,
+    private readonly catalog: DuckDbSeriesCatalog,
+  ) {}
+
+  /** Runs a query on one series after flushing; a series without an id has no rows. */
+  private async query(s: SeriesRef, sql: string, params: Record<string, number> = {}): Promise<unknown[][]> {
+    await this.flush();
+    const id = this.catalog.idOf(s);
+    if (id === undefined) return [];
+    const r = await this.conn.runAndReadAll(sql, { ...params, id });
+    return r.getRowsJS();
+  }
 
   async lastBefore(s: SeriesRef, ms: number): Promise<number | null> {
-    await this.flush();
-    const r = await this.conn.runAndReadAll(`SELECT max(t_ms) FROM readings WHERE ${SERIES} AND t_ms < $ms`, {
-      ...params(s),
+    const rows = await this.query(s, 'SELECT max(t_ms) FROM readings WHERE series_id = $id AND t_ms < $ms', {
       ms,
     });
-    const v = r.getRowsJS()[0]?.[0];
+    const v = rows[0]?.[0];
     return v === null || v === undefined ? null : Number(v);
   }
 
   async distinctAfter(s: SeriesRef, ms: number, limit: number): Promise<number[]> {
-    await this.flush();
-    const r = await this.conn.runAndReadAll(
-      `SELECT DISTINCT t_ms FROM readings WHERE ${SERIES} AND t_ms > $ms ORDER BY t_ms LIMIT ${Math.floor(limit)}`,
-      { ...params(s), ms },
+    const rows = await this.query(
+      s,
+      `SELECT DISTINCT t_ms FROM readings WHERE series_id = $id AND t_ms > $ms ORDER BY t_ms LIMIT ${Math.floor(limit)}`,
+      { ms },
     );
-    return r.getRowsJS().map((row) => Number(row[0]));
+    return rows.map((row) => Number(row[0]));
   }
 
   async lastDistinct(s: SeriesRef, limit: number): Promise<number[]> {
-    await this.flush();
-    const r = await this.conn.runAndReadAll(
-      `SELECT DISTINCT t_ms FROM readings WHERE ${SERIES} ORDER BY t_ms DESC LIMIT ${Math.floor(limit)}`,
-      params(s),
+    const rows = await this.query(
+      s,
+      `SELECT DISTINCT t_ms FROM readings WHERE series_id = $id ORDER BY t_ms DESC LIMIT ${Math.floor(limit)}`,
     );
-    return r.getRowsJS().map((row) => Number(row[0]));
+    return rows.map((row) => Number(row[0]));
   }
 
   async readingsAround(s: SeriesRef, fromMs: number, toMs: number): Promise<SeriesReading[]> {
-    await this.flush();
-    const r = await this.conn.runAndReadAll(
-      `SELECT kind, t_ms, end_ms, value, received_ms FROM readings
-       WHERE ${SERIES}
-         AND t_ms >= coalesce((SELECT max(t_ms) FROM readings WHERE ${SERIES} AND t_ms < $from), $from)
-         AND t_ms <= coalesce((SELECT min(t_ms) FROM readings WHERE ${SERIES} AND t_ms > $to), $to)
+    const rows = await this.query(
+      s,
+      `SELECT t_ms, end_ms, value, received_ms FROM readings
+       WHERE series_id = $id
+         AND t_ms >= coalesce((SELECT max(t_ms) FROM readings WHERE series_id = $id AND t_ms < $from), $from)
+         AND t_ms <= coalesce((SELECT min(t_ms) FROM readings WHERE series_id = $id AND t_ms > $to), $to)
        ${WINNERS}
        ORDER BY t_ms`,
-      { ...params(s), from: fromMs, to: toMs },
+      { from: fromMs, to: toMs },
     );
-    return r.getRowsJS().map((row) => ({
-      kind: row[0] as ReadingKind,
-      tMs: Number(row[1]),
-      endMs: row[2] === null ? null : Number(row[2]),
-      value: row[3] as number,
-      receivedMs: Number(row[4]),
+    return rows.map((row) => ({
+      kind: s.kind,
+      tMs: Number(row[0]),
+      endMs: row[1] === null ? null : Number(row[1]),
+      value: row[2] as number,
+      receivedMs: Number(row[3]),
     }));
   }
 
@@ -95,13 +96,13 @@ export class DuckDbSeriesIo implements SeriesIo {
 
   async replaceBuckets(windows: readonly BucketWindow[], buckets: readonly KindBucket[]): Promise<void> {
     for (const w of windows) {
-      const pending = this.buckets.get(seriesKey(w));
+      const pending = this.buckets.get(this.catalog.ensure(w));
       if (pending)
         for (const start of pending.keys()) if (start >= w.fromMs && start < w.toMs) pending.delete(start);
       if (!w.isNew) this.windows.push(w);
     }
     for (const b of buckets) {
-      const key = seriesKey(b);
+      const key = this.catalog.ensure(b);
       let pending = this.buckets.get(key);
       if (!pending) {
         pending = new Map();
@@ -124,6 +125,7 @@ export class DuckDbSeriesIo implements SeriesIo {
     const windows = this.windows;
     const buckets = this.buckets;
     this.discard();
+    await this.catalog.flush(this.conn);
     if (readings.length > 0) await this.writeReadings(readings);
     if (windows.length > 0) await this.deleteWindows(windows);
     if (buckets.size > 0) await this.writeBuckets(buckets);
@@ -134,9 +136,7 @@ export class DuckDbSeriesIo implements SeriesIo {
       for (const { rows, firstSeq } of chunks) {
         for (let i = 0; i < rows.length; i++) {
           const r = rows[i]!;
-          a.appendVarchar(r.siteId);
-          a.appendVarchar(r.channel);
-          a.appendVarchar(r.kind);
+          a.appendInteger(this.catalog.ensure(r));
           a.appendDouble(r.tMs);
           if (r.endMs === null) a.appendNull();
           else a.appendDouble(r.endMs);
@@ -153,9 +153,7 @@ export class DuckDbSeriesIo implements SeriesIo {
     await this.conn.run('DELETE FROM recompute_windows');
     await append(this.conn, 'recompute_windows', (a) => {
       for (const w of windows) {
-        a.appendVarchar(w.siteId);
-        a.appendVarchar(w.channel);
-        a.appendVarchar(w.kind);
+        a.appendInteger(this.catalog.ensure(w));
         a.appendDouble(w.fromMs);
         a.appendDouble(w.toMs);
         a.endRow();
@@ -166,18 +164,16 @@ export class DuckDbSeriesIo implements SeriesIo {
     await this.conn.run(
       `DELETE FROM buckets b USING recompute_windows w
        WHERE b.bucket_start_ms >= ${Math.floor(minFromMs)}
-         AND b.site_id = w.site_id AND b.channel = w.channel AND b.kind = w.kind
+         AND b.series_id = w.series_id
          AND b.bucket_start_ms >= w.from_ms AND b.bucket_start_ms < w.to_ms`,
     );
   }
 
-  private writeBuckets(buckets: Map<string, Map<number, KindBucket>>): Promise<void> {
+  private writeBuckets(buckets: Map<number, Map<number, KindBucket>>): Promise<void> {
     return append(this.conn, 'buckets', (a) => {
-      for (const series of buckets.values()) {
+      for (const [seriesId, series] of buckets) {
         for (const b of series.values()) {
-          a.appendVarchar(b.siteId);
-          a.appendVarchar(b.channel);
-          a.appendVarchar(b.kind);
+          a.appendInteger(seriesId);
           a.appendTinyInt(b.kindRank);
           a.appendDouble(b.bucketStartMs);
           a.appendDouble(b.energyWh);

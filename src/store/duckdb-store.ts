@@ -3,13 +3,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { SeriesBucket } from '../domain/bucket.ts';
-import type { Reading, ReadingKind } from '../domain/reading.ts';
+import type { Reading } from '../domain/reading.ts';
 import type { Site } from '../domain/site.ts';
 import type { NormalizeOptions } from '../normalize/options.ts';
 import { DUCKDB_MIGRATIONS } from './duckdb-migrations.ts';
+import { DuckDbSeriesCatalog, seriesIn } from './duckdb-series-catalog.ts';
 import { DuckDbSeriesIo, WINNERS } from './duckdb-series-io.ts';
 import { GroupCommit } from './group-commit.ts';
-import { IncrementalIngest } from './incremental-ingest.ts';
+import { IncrementalIngest, type SeriesRef } from './incremental-ingest.ts';
 import type {
   BucketQuery,
   IngestSummary,
@@ -50,7 +51,7 @@ export async function openDuckDbStore(opts: DuckDbStoreOptions): Promise<DuckDbS
 const READER_CONNECTIONS = 4;
 
 const BUCKET_COLUMNS =
-  'site_id, channel, bucket_start_ms, energy_wh, positive_wh, negative_wh, coverage, samples, min_power_w, max_power_w, quality';
+  'series_id, kind_rank, bucket_start_ms, energy_wh, positive_wh, negative_wh, coverage, samples, min_power_w, max_power_w, quality';
 
 function rangeClause(fromMs?: number, toMs?: number): string {
   const parts: string[] = [];
@@ -59,10 +60,10 @@ function rangeClause(fromMs?: number, toMs?: number): string {
   return parts.length === 0 ? '' : ` AND ${parts.join(' AND ')}`;
 }
 
-function toBucket(row: unknown[]): SeriesBucket {
+function toBucket(row: unknown[], ref: SeriesRef): SeriesBucket {
   return {
-    siteId: row[0] as string,
-    channel: row[1] as string,
+    siteId: ref.siteId,
+    channel: ref.channel,
     bucketStartMs: Number(row[2]),
     energyWh: row[3] as number,
     positiveWh: row[4] as number,
@@ -83,6 +84,7 @@ export class DuckDbStore implements Store {
   private readonly sites = new Map<string, Site>();
   private readonly commits: GroupCommit;
   private readonly io: DuckDbSeriesIo;
+  private readonly catalog = new DuckDbSeriesCatalog();
   private closed = false;
 
   constructor(
@@ -91,7 +93,7 @@ export class DuckDbStore implements Store {
     private readonly readers: DuckDBConnection[],
     private readonly opts: DuckDbStoreOptions,
   ) {
-    this.io = new DuckDbSeriesIo(writer);
+    this.io = new DuckDbSeriesIo(writer, this.catalog);
     this.commits = new GroupCommit({
       begin: () => this.writer.run('BEGIN TRANSACTION').then(() => undefined),
       commit: async () => {
@@ -129,14 +131,14 @@ export class DuckDbStore implements Store {
       }
     }
     await this.writer.run(
-      'CREATE TEMP TABLE IF NOT EXISTS recompute_windows (site_id VARCHAR, channel VARCHAR, kind VARCHAR, from_ms BIGINT, to_ms BIGINT)',
+      'CREATE TEMP TABLE IF NOT EXISTS recompute_windows (series_id INTEGER, from_ms BIGINT, to_ms BIGINT)',
     );
   }
 
   /** Loads what ingest keeps in memory: known series and sites, and the last sequence number. */
   async loadState(): Promise<void> {
-    const series = await this.writer.runAndReadAll('SELECT DISTINCT site_id, channel, kind FROM readings');
-    const keys = series.getRowsJS().map((r) => `${r[0]}\u0000${r[1]}\u0000${r[2]}`);
+    await this.catalog.load(this.writer);
+    const keys = this.catalog.keys();
     const seq = await this.writer.runAndReadAll('SELECT coalesce(max(seq), 0) FROM readings');
     const lastSeq = Number(seq.getRowsJS()[0]?.[0] ?? 0);
     const siteRows = await this.writer.runAndReadAll(
@@ -229,29 +231,37 @@ export class DuckDbStore implements Store {
   }
 
   async buckets(q: BucketQuery): Promise<SeriesBucket[]> {
-    const channel = q.channel === undefined ? '' : ' AND channel = $channel';
+    const ids = this.catalog.idsOfSite(q.siteId, q.channel);
+    if (ids.length === 0) return [];
     // Precedence between kinds is resolved here rather than with a window function, which would stop
-    // DuckDB from pushing the site and time filters into the scan (3 ms instead of 30 ms on 35 M rows).
+    // DuckDB from pushing the series and time filters into the scan.
     const r = await this.reader().runAndReadAll(
-      `SELECT ${BUCKET_COLUMNS} FROM buckets WHERE site_id = $site${channel}${rangeClause(q.fromMs, q.toMs)}
-       ORDER BY channel, bucket_start_ms, kind_rank`,
-      q.channel === undefined ? { site: q.siteId } : { site: q.siteId, channel: q.channel },
+      `SELECT ${BUCKET_COLUMNS} FROM buckets WHERE ${seriesIn(ids)}${rangeClause(q.fromMs, q.toMs)}`,
+    );
+    const rows = r.getRowsJS().map((row) => ({ ref: this.catalog.refOf(Number(row[0])), row }));
+    rows.sort(
+      (x, y) =>
+        compareText(x.ref.channel, y.ref.channel) ||
+        Number(x.row[2]) - Number(y.row[2]) ||
+        Number(x.row[1]) - Number(y.row[1]),
     );
     const out: SeriesBucket[] = [];
-    for (const row of r.getRowsJS()) {
+    for (const { ref, row } of rows) {
       const prev = out[out.length - 1];
-      if (prev !== undefined && prev.channel === row[1] && prev.bucketStartMs === Number(row[2])) continue;
-      out.push(toBucket(row));
+      if (prev !== undefined && prev.channel === ref.channel && prev.bucketStartMs === Number(row[2]))
+        continue;
+      out.push(toBucket(row, ref));
     }
     return out;
   }
 
   async topSites(q: TopQuery): Promise<SiteEnergy[]> {
-    const channel = q.channel === undefined ? '' : ' AND channel = $channel';
+    const channel = q.channel === undefined ? '' : ' AND s.channel = $channel';
     const r = await this.reader().runAndReadAll(
       `WITH best AS (
-         SELECT site_id, arg_min(energy_wh, kind_rank) AS energy_wh FROM buckets
-         WHERE true${channel}${rangeClause(q.fromMs, q.toMs)} GROUP BY site_id, channel, bucket_start_ms)
+         SELECT s.site_id, arg_min(b.energy_wh, b.kind_rank) AS energy_wh
+         FROM buckets b JOIN series s USING (series_id)
+         WHERE true${channel}${rangeClause(q.fromMs, q.toMs)} GROUP BY s.site_id, s.channel, b.bucket_start_ms)
        SELECT site_id, sum(energy_wh) AS e FROM best GROUP BY site_id
        ORDER BY e DESC, TRY_CAST(site_id AS BIGINT) NULLS LAST, site_id LIMIT ${Math.max(0, Math.floor(q.count))}`,
       q.channel === undefined ? {} : { channel: q.channel },
@@ -260,47 +270,52 @@ export class DuckDbStore implements Store {
   }
 
   async channels(siteId: string): Promise<string[]> {
+    const ids = this.catalog.idsOfSite(siteId);
+    if (ids.length === 0) return [];
     const r = await this.reader().runAndReadAll(
-      'SELECT DISTINCT channel FROM buckets WHERE site_id = $s ORDER BY channel',
-      {
-        s: siteId,
-      },
+      `SELECT DISTINCT series_id FROM buckets WHERE ${seriesIn(ids)}`,
     );
-    return r.getRowsJS().map((row) => row[0] as string);
+    const channels = new Set(r.getRowsJS().map((row) => this.catalog.refOf(Number(row[0])).channel));
+    return [...channels].sort(compareText);
   }
 
   async readings(q: ReadingQuery): Promise<Reading[]> {
-    const where = ['site_id = $site'];
-    if (q.channel !== undefined) where.push('channel = $channel');
+    const ids = this.catalog.idsOfSite(q.siteId, q.channel);
+    if (ids.length === 0) return [];
+    const where = [seriesIn(ids)];
     if (q.fromMs !== undefined) where.push(`t_ms >= ${Math.floor(q.fromMs)}`);
     if (q.toMs !== undefined) where.push(`t_ms < ${Math.ceil(q.toMs)}`);
+    // Sorted by channel, kind and time: ids are ordered that way first, so ORDER BY and LIMIT stay in SQL.
+    const order = [...ids].sort((a, b) => compareRefs(this.catalog.refOf(a), this.catalog.refOf(b)));
+    const rank = order.map((id, i) => `WHEN ${id} THEN ${i}`).join(' ');
     const limit = q.limit === undefined ? '' : ` LIMIT ${Math.floor(q.limit)}`;
     const r = await this.reader().runAndReadAll(
-      `SELECT site_id, channel, kind, t_ms, end_ms, value, received_ms FROM readings WHERE ${where.join(' AND ')}
-       ${WINNERS} ORDER BY channel, kind, t_ms${limit}`,
-      q.channel === undefined ? { site: q.siteId } : { site: q.siteId, channel: q.channel },
+      `SELECT series_id, t_ms, end_ms, value, received_ms FROM readings WHERE ${where.join(' AND ')}
+       ${WINNERS} ORDER BY CASE series_id ${rank} END, t_ms${limit}`,
     );
-    return r.getRowsJS().map((row) => ({
-      siteId: row[0] as string,
-      channel: row[1] as string,
-      kind: row[2] as ReadingKind,
-      tMs: Number(row[3]),
-      endMs: row[4] === null ? null : Number(row[4]),
-      value: row[5] as number,
-      receivedMs: Number(row[6]),
-    }));
+    return r.getRowsJS().map((row) => {
+      const ref = this.catalog.refOf(Number(row[0]));
+      return {
+        siteId: ref.siteId,
+        channel: ref.channel,
+        kind: ref.kind,
+        tMs: Number(row[1]),
+        endMs: row[2] === null ? null : Number(row[2]),
+        value: row[3] as number,
+        receivedMs: Number(row[4]),
+      };
+    });
   }
 
   async timeRange(siteId?: string): Promise<TimeRange | null> {
+    const where = siteId === undefined ? '' : ` WHERE ${seriesIn(this.catalog.idsOfSite(siteId))}`;
     const r = await this.reader().runAndReadAll(
-      `SELECT min(bucket_start_ms), max(bucket_start_ms) FROM buckets${siteId === undefined ? '' : ' WHERE site_id = $s'}`,
-      siteId === undefined ? {} : { s: siteId },
+      `SELECT min(bucket_start_ms), max(bucket_start_ms) FROM buckets${where}`,
     );
     const row = r.getRowsJS()[0];
     if (!row || row[0] === null) return null;
     return { firstMs: Number(row[0]), lastMs: Number(row[1]) };
   }
-
   async ping(): Promise<boolean> {
     if (this.closed) return false;
     try {
@@ -321,6 +336,15 @@ export class DuckDbStore implements Store {
     this.writer.closeSync();
     this.instance.closeSync();
   }
+}
+
+/** Byte-order text comparison, as SQL's ORDER BY on VARCHAR. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareRefs(a: SeriesRef, b: SeriesRef): number {
+  return compareText(a.channel, b.channel) || compareText(a.kind, b.kind);
 }
 
 function toSite(row: unknown[]): Site {

@@ -1,0 +1,101 @@
+// The series dictionary of the DuckDB backend: every (site, channel, kind) gets a small integer id, so
+// the raw log and the buckets carry one INTEGER instead of three strings. That makes appends about twice
+// as fast, and lets reads address a site's series as `series_id IN (...)` straight from memory.
+// DuckDB locks its file to one process, so this in-memory copy is authoritative; it is reloaded from the
+// table after a rollback, which forgets ids handed out by the rolled-back transaction.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { seriesKindKey as keyOf, type ReadingKind } from '../domain/reading.ts';
+import type { SeriesRef } from './incremental-ingest.ts';
+
+export class DuckDbSeriesCatalog {
+  private readonly ids = new Map<string, number>();
+  private readonly refs = new Map<number, SeriesRef>();
+  private readonly bySite = new Map<string, number[]>();
+  /** Ids handed out in the current transaction, not yet written to the series table. */
+  private pending: number[] = [];
+  private lastId = 0;
+
+  /** Replaces the catalog with the series table's content. */
+  async load(conn: DuckDBConnection): Promise<void> {
+    this.ids.clear();
+    this.refs.clear();
+    this.bySite.clear();
+    this.pending = [];
+    this.lastId = 0;
+    const r = await conn.runAndReadAll(
+      'SELECT series_id, site_id, channel, kind FROM series ORDER BY series_id',
+    );
+    for (const row of r.getRowsJS()) {
+      this.add(Number(row[0]), {
+        siteId: row[1] as string,
+        channel: row[2] as string,
+        kind: row[3] as ReadingKind,
+      });
+    }
+  }
+
+  /** Keys (seriesKindKey form) of every known series. */
+  keys(): string[] {
+    return [...this.ids.keys()];
+  }
+
+  idOf(s: SeriesRef): number | undefined {
+    return this.ids.get(keyOf(s));
+  }
+
+  /** The id of a series, handing out a new one (written at the next flush) when it is new. */
+  ensure(s: SeriesRef): number {
+    const known = this.ids.get(keyOf(s));
+    if (known !== undefined) return known;
+    const id = ++this.lastId;
+    this.add(id, { siteId: s.siteId, channel: s.channel, kind: s.kind });
+    this.pending.push(id);
+    return id;
+  }
+
+  refOf(id: number): SeriesRef {
+    const ref = this.refs.get(id);
+    if (ref === undefined) throw new Error(`unknown series id ${id}`);
+    return ref;
+  }
+
+  /** Ids of a site's series, optionally of one channel only. */
+  idsOfSite(siteId: string, channel?: string): number[] {
+    const ids = this.bySite.get(siteId) ?? [];
+    return channel === undefined ? ids : ids.filter((id) => this.refs.get(id)!.channel === channel);
+  }
+
+  /** Writes the ids handed out since the last flush, inside the caller's transaction. */
+  async flush(conn: DuckDBConnection): Promise<void> {
+    if (this.pending.length === 0) return;
+    const ids = this.pending;
+    this.pending = [];
+    const a = await conn.createAppender('series');
+    try {
+      for (const id of ids) {
+        const ref = this.refs.get(id)!;
+        a.appendInteger(id);
+        a.appendVarchar(ref.siteId);
+        a.appendVarchar(ref.channel);
+        a.appendVarchar(ref.kind);
+        a.endRow();
+      }
+    } finally {
+      a.closeSync();
+    }
+  }
+
+  private add(id: number, ref: SeriesRef): void {
+    this.ids.set(keyOf(ref), id);
+    this.refs.set(id, ref);
+    const site = this.bySite.get(ref.siteId);
+    if (site) site.push(id);
+    else this.bySite.set(ref.siteId, [id]);
+    if (id > this.lastId) this.lastId = id;
+  }
+}
+
+/** `series_id IN (...)` for a list of ids (never empty: an empty list matches nothing). */
+export function seriesIn(ids: readonly number[]): string {
+  return ids.length === 0 ? 'false' : `series_id IN (${ids.map((id) => Math.floor(id)).join(',')})`;
+}

@@ -1,0 +1,101 @@
+// DuckDB migrations carry data forward: a file written by schema version 1 (series as three strings in
+// every row) opens under the current version with the same readings, buckets and ingest behaviour.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Reading } from '../../src/domain/reading.ts';
+import { DUCKDB_MIGRATIONS } from '../../src/store/duckdb-migrations.ts';
+import { openDuckDbStore } from '../../src/store/duckdb-store.ts';
+
+const T0 = Date.UTC(2024, 0, 1);
+const MIN = 60_000;
+const dir = mkdtempSync(join(tmpdir(), 'wattline-migrations-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A version-1 file holding what a version-1 store would have written for two series of one site. */
+async function writeVersionOne(path: string): Promise<void> {
+  const instance = await DuckDBInstance.create(path);
+  const conn = await instance.connect();
+  await conn.run(
+    'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_ms BIGINT NOT NULL)',
+  );
+  for (const sql of DUCKDB_MIGRATIONS[0]!.statements) await conn.run(sql);
+  await conn.run(`INSERT INTO schema_migrations VALUES (1, 'v1', ${T0})`);
+  await conn.run(`INSERT INTO sites VALUES ('home', 'Home', 'Europe/Zurich', 'push', '{}', ${T0})`);
+  // grid power 1,200 W at 00:00 and 00:15 (two readings at 00:15: the later received wins), solar counter.
+  await conn.run(`INSERT INTO readings VALUES
+    ('home', 'grid', 'power', ${T0}, NULL, 1200, ${T0}, 1),
+    ('home', 'grid', 'power', ${T0 + 15 * MIN}, NULL, 999, ${T0}, 2),
+    ('home', 'grid', 'power', ${T0 + 15 * MIN}, NULL, 1200, ${T0 + MIN}, 3),
+    ('home', 'solar', 'counter', ${T0}, NULL, 5000, ${T0}, 4),
+    ('home', 'solar', 'counter', ${T0 + 15 * MIN}, NULL, 5100, ${T0}, 5)`);
+  await conn.run(`INSERT INTO buckets VALUES
+    ('home', 'grid', 'power', 2, ${T0}, 300, 300, 0, 1, 1, 1200, 1200, 'measured'),
+    ('home', 'grid', 'power', 2, ${T0 + 15 * MIN}, 300, 300, 0, 1, 1, 1200, 1200, 'measured'),
+    ('home', 'solar', 'counter', 0, ${T0}, 100, 100, 0, 1, 1, 400, 400, 'measured')`);
+  conn.closeSync();
+  instance.closeSync();
+}
+
+describe('DuckDB migrations', () => {
+  it('version 1 data reads the same after migrating to the series dictionary', async () => {
+    const path = join(dir, 'v1.duckdb');
+    await writeVersionOne(path);
+    const store = await openDuckDbStore({ path });
+    try {
+      assert.equal(await store.schemaVersion(), DUCKDB_MIGRATIONS[DUCKDB_MIGRATIONS.length - 1]!.version);
+      assert.equal((await store.getSite('home'))?.timezone, 'Europe/Zurich');
+      assert.deepEqual(await store.channels('home'), ['grid', 'solar']);
+      const buckets = await store.buckets({ siteId: 'home' });
+      assert.deepEqual(
+        buckets.map((b) => [b.channel, b.bucketStartMs - T0, b.energyWh]),
+        [
+          ['grid', 0, 300],
+          ['grid', 15 * MIN, 300],
+          ['solar', 0, 100],
+        ],
+      );
+      const readings = await store.readings({ siteId: 'home', channel: 'grid' });
+      assert.deepEqual(
+        readings.map((r) => [r.tMs - T0, r.value]),
+        [
+          [0, 1200],
+          [15 * MIN, 1200],
+        ],
+      );
+      // Ingest continues the migrated series: the sequence and the known series carry over.
+      const next: Reading = {
+        siteId: 'home',
+        channel: 'grid',
+        kind: 'power',
+        tMs: T0 + 30 * MIN,
+        endMs: null,
+        value: 2400,
+        receivedMs: T0 + 31 * MIN,
+      };
+      const summary = await store.ingest([next]);
+      assert.equal(summary.stored, 1);
+      const grid = await store.buckets({ siteId: 'home', channel: 'grid', fromMs: T0 + 15 * MIN });
+      assert.deepEqual(
+        grid.map((b) => [b.bucketStartMs - T0, b.energyWh]),
+        [
+          [15 * MIN, 300],
+          [30 * MIN, 600],
+        ],
+      );
+    } finally {
+      await store.close();
+    }
+    // Reopening runs no migration twice and keeps everything.
+    const again = await openDuckDbStore({ path });
+    try {
+      assert.equal((await again.buckets({ siteId: 'home', channel: 'grid' })).length, 3);
+      assert.equal((await again.readings({ siteId: 'home' })).length, 5);
+    } finally {
+      await again.close();
+    }
+  });
+});
