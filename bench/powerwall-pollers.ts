@@ -3,6 +3,7 @@
 // gateway polls/s, how long a round of polls takes, the poller's CPU (share of one core) and its RSS.
 // Readings are produced but not stored: the store's ingest has its own benchmark.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createPowerwallConnector } from '../src/connectors/powerwall/index.ts';
@@ -11,6 +12,16 @@ import { sampleOwnRss } from './support/rss.ts';
 
 const SIMS = fileURLToPath(new URL('./support/powerwall-sims.ts', import.meta.url));
 const INTERVAL_MS = 5_000;
+
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
+function childCpuS(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
 
 function quantile(sorted: number[], q: number): number {
   return sorted.length === 0
@@ -45,11 +56,13 @@ export const bench: Bench = {
       await connector.poll(Date.now());
       const firstRoundMs = performance.now() - firstRoundStart;
       const rss = sampleOwnRss();
+      const simCpu0 = childCpuS(child.pid!);
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       const roundMs: number[] = [];
       let okPolls = 0;
       let failedPolls = 0;
+      const failures = new Map<string, number>();
       let readings = 0;
       for (let next = t0; performance.now() - t0 < seconds * 1000; ) {
         const roundStart = performance.now();
@@ -57,7 +70,11 @@ export const bench: Bench = {
         roundMs.push(performance.now() - roundStart);
         for (const o of outcomes) {
           if (o.state === 'ok') okPolls++;
-          else failedPolls++;
+          else {
+            failedPolls++;
+            const key = `${o.state}: ${(o.detail ?? '').replace(/https:\/\/[^/ ]+|\d+/g, '#').slice(0, 80)}`;
+            failures.set(key, (failures.get(key) ?? 0) + 1);
+          }
           readings += o.readings.length;
         }
         next += INTERVAL_MS;
@@ -66,6 +83,7 @@ export const bench: Bench = {
       }
       const wallS = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
+      const simCpuS = childCpuS(child.pid!) - simCpu0;
       const peakRss = rss.stop();
       await connector.close();
       roundMs.sort((a, b) => a - b);
@@ -101,11 +119,18 @@ export const bench: Bench = {
             value: (100 * (cpu.user + cpu.system)) / 1e6 / wallS,
             unit: '%',
           },
+          {
+            key: 'sim_cpu_percent',
+            label: 'simulators CPU (share of one core)',
+            value: (100 * simCpuS) / wallS,
+            unit: '%',
+          },
           { key: 'rss_mb', label: 'poller peak RSS', value: peakRss / MB, unit: 'MB' },
           { key: 'readings_per_s', label: 'readings produced/s', value: readings / wallS, unit: '/s' },
         ],
         notes: [
           `${okPolls} ok and ${failedPolls} failed gateway polls in ${roundMs.length} rounds`,
+          ...[...failures].slice(0, 5).map(([k, n]) => `${n}× ${k}`),
           'target: every gateway polled every 5 s (polls/s ≥ 95 % of gateways / 5 s) and no round longer than the interval',
         ],
         seconds: (performance.now() - started) / 1000,

@@ -35,6 +35,8 @@ export const PowerwallConfigSchema = Type.Object(
     /** site_info (time zone, nameplate). */
     siteInfoIntervalMs: Type.Integer({ minimum: 1000, default: 3_600_000 }),
     requestTimeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
+    /** Gateways polled at once: bounds simultaneous TLS handshakes (a cold start of 1,000 gateways). */
+    maxConcurrentGateways: Type.Integer({ minimum: 1, default: 100 }),
     /** First cool-down after a 429; doubles on each further 429 up to maxCoolDownMs. */
     coolDownMs: Type.Integer({ minimum: 1000, default: 120_000 }),
     maxCoolDownMs: Type.Integer({ minimum: 1000, default: 1_800_000 }),

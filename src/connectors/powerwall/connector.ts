@@ -70,8 +70,16 @@ export function createPowerwallConnector(
         },
       }));
     },
-    poll(nowMs: number): Promise<PowerwallPollOutcome[]> {
-      return Promise.all(pollers.map((p) => p.poll(nowMs)));
+    async poll(nowMs: number): Promise<PowerwallPollOutcome[]> {
+      // A bounded pool: without it a cold start opens every gateway's TLS connection at once, and on a
+      // busy host the handshakes time out together and the whole round is lost.
+      const out: PowerwallPollOutcome[] = new Array(pollers.length);
+      let next = 0;
+      const worker = async () => {
+        for (let i = next++; i < pollers.length; i = next++) out[i] = await pollers[i]!.poll(nowMs);
+      };
+      await Promise.all(Array.from({ length: Math.min(cfg.maxConcurrentGateways, pollers.length) }, worker));
+      return out;
     },
     driftReport() {
       return Object.fromEntries(pollers.map((p) => [p.siteId, p.driftReport()]));
