@@ -7,6 +7,7 @@ import { registerExport } from './export.ts';
 import { registerImport } from './import.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerServe } from './serve.ts';
+import { registerSimulate } from './simulate.ts';
 
 export function buildProgram(): Command {
   const program = new Command('wattline')
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerExport(program);
   registerMigrate(program);
+  registerSimulate(program);
   return program;
 }
 
