@@ -19,7 +19,8 @@ export const REPORT_COLUMNS = [
   'new_value',
 ] as const;
 
-const cell = (v: unknown): string => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+// JSON text, so the report tells the text "33" from the number 33.
+const cell = (v: unknown): string => (v === undefined ? '' : JSON.stringify(v));
 
 /** Report rows in REPORT_COLUMNS order. */
 export function reportRows(results: readonly FileResult[]): string[][] {
