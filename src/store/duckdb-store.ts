@@ -27,12 +27,15 @@ export interface DuckDbStoreOptions {
   normalize?: Partial<NormalizeOptions>;
   /** Clock for created timestamps (epoch ms). */
   clock?: () => number;
+  /** An instance already open on `path`, to share with the roof store; the store closes it when it closes. */
+  instance?: DuckDBInstance;
 }
 
 /** Opens (creating and migrating when needed) a DuckDB store. */
 export async function openDuckDbStore(opts: DuckDbStoreOptions): Promise<DuckDbStore> {
-  if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
-  const instance = await DuckDBInstance.create(opts.path);
+  if (opts.path !== ':memory:' && opts.instance === undefined)
+    mkdirSync(dirname(opts.path), { recursive: true });
+  const instance = opts.instance ?? (await DuckDBInstance.create(opts.path));
   const writer = await instance.connect();
   // A few reader connections let concurrent queries run in parallel (one query per connection at a time).
   const readers = await Promise.all(Array.from({ length: READER_CONNECTIONS }, () => instance.connect()));
