@@ -144,7 +144,7 @@ for (const backend of ROOF_BACKENDS) {
       clock.set(t0 + 180_000);
       assert.equal((await store.importRevisions([prepared(removed)]))[0]!.revision, 4);
 
-      const planeCount = (d: RoofDocument | undefined) => d?.siteModel.buildings[0]!.mountingPlanes.length;
+      const planeCount = (d: RoofDocument) => d.siteModel.buildings[0]!.mountingPlanes.length;
       assert.equal(planeCount((await store.getRevision('700'))!.document), 3, 'latest by default');
       assert.equal(planeCount((await store.getRevision('700', { revision: 3 }))!.document), 5);
       const r1 = await store.getRevision('700', { revision: 1 });
