@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   'post-data': async () => (await import('./post-data.ts')).bench,
   'import-csv': async () => (await import('./import-csv.ts')).bench,
   'powerwall-pollers': async () => (await import('./powerwall-pollers.ts')).bench,
+  'roofs-import': async () => (await import('./roofs-import.ts')).bench,
 };
 
 const SELF = fileURLToPath(import.meta.url);

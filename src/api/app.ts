@@ -2,12 +2,14 @@
 // module at a time, not listening (callers listen, tests inject).
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { RoofStore } from '../roofs/roof-store.ts';
 import type { Store } from '../store/store.ts';
 import { frameworkErrorHandler, makeErrorHandler, notFoundHandler } from './errors.ts';
 import { registerOpenApi } from './openapi.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { healthRoutes } from './routes/health.ts';
 import { readingRoutes } from './routes/readings.ts';
+import { roofRoutes } from './routes/roofs.ts';
 import { seedDataRoutes } from './routes/seed-data.ts';
 import { seedForecastRoutes } from './routes/seed-forecast.ts';
 import { seedTopUsersRoutes } from './routes/seed-topusers.ts';
@@ -26,6 +28,8 @@ export interface AppDeps {
   logger?: boolean;
   /** Largest accepted request body in bytes. */
   bodyLimitBytes?: number;
+  /** Roof site models (/v1/roofs); those routes answer 503 without it. */
+  roofStore?: RoofStore;
 }
 
 /** The API as a Fastify instance, ready for inject() or listen(). */
@@ -51,5 +55,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.register(seedForecastRoutes, routeDeps);
   app.register(siteRoutes, { ...routeDeps, prefix: '/v1' });
   app.register(readingRoutes, { ...routeDeps, prefix: '/v1' });
+  app.register(roofRoutes, { roofStore: deps.roofStore, prefix: '/v1' });
   return app;
 }

@@ -6,6 +6,7 @@ import { registerDemo } from './demo.ts';
 import { registerExport } from './export.ts';
 import { registerImport } from './import.ts';
 import { registerMigrate } from './migrate.ts';
+import { registerRoofs } from './roofs.ts';
 import { registerServe } from './serve.ts';
 import { registerSimulate } from './simulate.ts';
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerExport(program);
   registerMigrate(program);
   registerSimulate(program);
+  registerRoofs(program);
   return program;
 }
 

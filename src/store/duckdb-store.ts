@@ -30,15 +30,20 @@ export interface DuckDbStoreOptions {
   clock?: () => number;
   /** Caps DuckDB's buffer pool (it evicts to the file and spills to disk beyond it). */
   memoryLimitMb?: number;
+  /** An instance already open on `path`, to share with the roof store; the store closes it when it closes. */
+  instance?: DuckDBInstance;
+}
+
+/** Settings for a DuckDB instance opened for a store (also used when the instance is shared). */
+export function duckDbInstanceOptions(opts: { memoryLimitMb?: number }): Record<string, string> {
+  return opts.memoryLimitMb === undefined ? {} : { memory_limit: `${Math.floor(opts.memoryLimitMb)}MB` };
 }
 
 /** Opens (creating and migrating when needed) a DuckDB store. */
 export async function openDuckDbStore(opts: DuckDbStoreOptions): Promise<DuckDbStore> {
-  if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
-  const instance = await DuckDBInstance.create(
-    opts.path,
-    opts.memoryLimitMb === undefined ? {} : { memory_limit: `${Math.floor(opts.memoryLimitMb)}MB` },
-  );
+  if (opts.path !== ':memory:' && opts.instance === undefined)
+    mkdirSync(dirname(opts.path), { recursive: true });
+  const instance = opts.instance ?? (await DuckDBInstance.create(opts.path, duckDbInstanceOptions(opts)));
   const writer = await instance.connect();
   // A few reader connections let concurrent queries run in parallel (one query per connection at a time).
   const readers = await Promise.all(Array.from({ length: READER_CONNECTIONS }, () => instance.connect()));
