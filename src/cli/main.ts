@@ -6,6 +6,8 @@ import { registerDemo } from './demo.ts';
 import { registerExport } from './export.ts';
 import { registerImport } from './import.ts';
 import { registerMigrate } from './migrate.ts';
+import { registerPoll } from './poll.ts';
+import { registerPull } from './pull.ts';
 import { registerServe } from './serve.ts';
 
 export function buildProgram(): Command {
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerImport(program);
   registerExport(program);
   registerMigrate(program);
+  registerPoll(program);
+  registerPull(program);
   return program;
 }
 

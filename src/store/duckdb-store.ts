@@ -7,9 +7,12 @@ import type { Reading, ReadingKind } from '../domain/reading.ts';
 import type { Site } from '../domain/site.ts';
 import type { NormalizeOptions } from '../normalize/options.ts';
 import { DUCKDB_MIGRATIONS } from './duckdb-migrations.ts';
+import { insertPolls, selectPolls } from './duckdb-poll-log.ts';
 import { DuckDbSeriesIo, WINNERS } from './duckdb-series-io.ts';
 import { GroupCommit } from './group-commit.ts';
 import { IncrementalIngest } from './incremental-ingest.ts';
+import type { PollLog, PollLogEntry, PollLogQuery } from './poll-log.ts';
+import type { ChannelSample, RecentActivity } from './recent-activity.ts';
 import type {
   BucketQuery,
   IngestSummary,
@@ -70,7 +73,7 @@ function toBucket(row: unknown[]): SeriesBucket {
   };
 }
 
-export class DuckDbStore implements Store {
+export class DuckDbStore implements Store, PollLog, RecentActivity {
   readonly backend = 'duckdb';
   private ingestEngine: IncrementalIngest | undefined;
   /** All sites, kept in memory: DuckDB locks its file to one process, so this copy is authoritative and
@@ -294,6 +297,40 @@ export class DuckDbStore implements Store {
     const row = r.getRowsJS()[0];
     if (!row || row[0] === null) return null;
     return { firstMs: Number(row[0]), lastMs: Number(row[1]) };
+  }
+
+  async appendPolls(entries: readonly PollLogEntry[]): Promise<void> {
+    if (this.closed) throw new Error('store is closed');
+    if (entries.length === 0) return;
+    await this.commits.run(() => insertPolls(this.writer, entries));
+  }
+
+  polls(q: PollLogQuery): Promise<PollLogEntry[]> {
+    return selectPolls(this.reader(), q);
+  }
+
+  async lastReceived(sinceMs: number): Promise<Map<string, number>> {
+    const r = await this.reader().runAndReadAll(
+      `SELECT site_id, max(received_ms) FROM readings WHERE received_ms >= ${Math.floor(sinceMs)} GROUP BY site_id`,
+    );
+    return new Map(r.getRowsJS().map((row) => [row[0] as string, Number(row[1])]));
+  }
+
+  async powerSamples(channel: string, fromMs: number, toMs: number): Promise<Map<string, ChannelSample[]>> {
+    const r = await this.reader().runAndReadAll(
+      `SELECT site_id, t_ms, value FROM readings WHERE channel = $channel AND kind = 'power'
+       AND t_ms >= ${Math.floor(fromMs)} AND t_ms <= ${Math.ceil(toMs)} ORDER BY site_id, t_ms`,
+      { channel },
+    );
+    const out = new Map<string, ChannelSample[]>();
+    for (const row of r.getRowsJS()) {
+      const site = row[0] as string;
+      const sample = { tMs: Number(row[1]), value: row[2] as number };
+      const list = out.get(site);
+      if (list) list.push(sample);
+      else out.set(site, [sample]);
+    }
+    return out;
   }
 
   async ping(): Promise<boolean> {
