@@ -32,6 +32,15 @@ export async function storedHighWater(store: Store, siteId: string, channel: str
   return buckets.length === 0 ? null : buckets[buckets.length - 1]!.bucketStartMs;
 }
 
+/** What connectors may ask of the store: high-water marks and the meters already known. */
+export function storeDeps(store: Store) {
+  return {
+    highWater: (siteId: string, channel: string) => storedHighWater(store, siteId, channel),
+    knownMeters: async () =>
+      (await store.listSites()).filter((s) => s.source === 'smart-meter').map((s) => s.siteId),
+  };
+}
+
 /** The connectors of the configuration, optionally only those named. */
 export function buildConnectors(config: Config, store: Store, names?: readonly string[]): Connector[] {
   const chosen =

@@ -11,7 +11,7 @@ import {
 } from '../connectors/registry.ts';
 import { simulateShip } from '../connectors/spaceship/simulator.ts';
 import { BUCKET_MS, DAY_MS, formatInstant } from '../domain/time.ts';
-import { createRuntime, createScheduler, storedHighWater } from '../main.ts';
+import { createRuntime, createScheduler, storeDeps } from '../main.ts';
 import type { Store } from '../store/store.ts';
 import { closeOnSignals } from './serve.ts';
 import { configFrom, portArg, type StoreFlags, withStoreOptions } from './shared-options.ts';
@@ -91,9 +91,7 @@ export function registerDemo(program: Command): void {
       );
     }
     const scheduler = createScheduler(
-      feeds.map((f) =>
-        createConnector(f.config, { highWater: (site, ch) => storedHighWater(runtime.store, site, ch) }),
-      ),
+      feeds.map((f) => createConnector(f.config, storeDeps(runtime.store))),
       runtime.store,
       runtime.health,
       { onError: (name, e) => console.error(`${name}: ${e instanceof Error ? e.message : String(e)}`) },

@@ -8,7 +8,7 @@ import { SmartMeterConfigSchema } from '../connectors/smart-meter/config.ts';
 import { WattlineError } from '../domain/errors.ts';
 import { formatInstant } from '../domain/time.ts';
 import { DeviceHealth } from '../ingest/device-health.ts';
-import { createScheduler, openStore, storedHighWater } from '../main.ts';
+import { createScheduler, openStore, storeDeps } from '../main.ts';
 import { table } from './poll-output.ts';
 import { configFrom, type StoreFlags, withStoreOptions } from './shared-options.ts';
 
@@ -57,7 +57,7 @@ export function registerPull(program: Command): void {
         ...(flags.sinceParam ? { sinceParam: flags.sinceParam } : {}),
       });
       const connector = createSmartMeterConnector(meterConfig, {
-        ...(flags.all ? {} : { highWater: (siteId, channel) => storedHighWater(store, siteId, channel) }),
+        ...(flags.all ? {} : storeDeps(store)),
       });
       const scheduler = createScheduler([connector], store, new DeviceHealth());
       const batch = await scheduler.pollOnce(connector).finally(() => scheduler.stop());

@@ -19,6 +19,8 @@ export interface ConnectorDeps {
   fetch?: typeof fetch;
   /** Start (epoch ms) of the newest stored reading of a site's channel, for pullers that fetch only what is new. */
   highWater?: (siteId: string, channel: string) => Promise<number | null>;
+  /** Site ids of the meters already stored. */
+  knownMeters?: () => Promise<string[]>;
 }
 
 /** A running simulator, wired for the demo: the connector configuration that reads it and its history. */

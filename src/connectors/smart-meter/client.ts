@@ -11,6 +11,7 @@ import {
   type MeterRecord,
   meterReadings,
   meterSeriesKey,
+  OBIS_CHANNELS,
   parseMeterDocument,
 } from './map.ts';
 
@@ -19,6 +20,8 @@ export interface SmartMeterDeps {
   clock?: () => number;
   /** Start (epoch ms) of the last stored interval of a meter's channel, or null: seeds the high-water mark. */
   highWater?: (siteId: string, channel: string) => Promise<number | null>;
+  /** Meters already stored (site ids), so the first fetch of a run can already ask only for what is new. */
+  knownMeters?: () => Promise<string[]>;
 }
 
 /** True when `url` is fetched over HTTP rather than read from disk. */
@@ -45,16 +48,22 @@ export function createSmartMeterConnector(config: SmartMeterConfig, deps: SmartM
     return marks.get(key) ?? null;
   };
 
+  let seeded = false;
   const load = async (): Promise<unknown | 'unchanged'> => {
     if (!isHttpUrl(config.url)) return JSON.parse(await readFile(config.url, 'utf8'));
+    if (!seeded && deps.knownMeters) {
+      for (const muid of await deps.knownMeters()) {
+        meters.add(muid);
+        for (const channel of Object.values(OBIS_CHANNELS)) await markOf(muid, channel);
+      }
+      seeded = true;
+    }
     const u = new URL(config.url);
-    const known = [...marks.values()];
-    // Ask only for what is new when every known register has a mark (a meter never seen has none).
-    if (config.sinceParam && known.length > 0 && known.every((m) => m !== null)) {
-      u.searchParams.set(
-        config.sinceParam,
-        formatInstant(Math.min(...(known as number[])) + METER_INTERVAL_MS),
-      );
+    const known = [...marks.values()].filter((m): m is number => m !== null);
+    // Ask only for what is new, from the oldest mark on (records at or before a register's own mark are
+    // dropped below); with no mark at all, everything.
+    if (config.sinceParam && known.length > 0) {
+      u.searchParams.set(config.sinceParam, formatInstant(Math.min(...known) + METER_INTERVAL_MS));
     }
     const since = u.searchParams.get(config.sinceParam ?? '') ?? '';
     const headers: Record<string, string> = { accept: 'application/json' };
