@@ -42,6 +42,9 @@ export function deviceStatus(
   opts: { upWindowMs: number; solar?: SolarConditionOptions },
 ): DeviceStatus {
   const upWindowMs = obs.poller ? Math.max(opts.upWindowMs, 2 * obs.poller.intervalMs) : opts.upWindowMs;
+  // A polled device is up only on its poller's durable success; data written by others (a backfill, an
+  // import) says nothing about whether the device answers now. Pushed sites are up on received data.
+  const upSinceMs = obs.poller ? obs.poller.lastOkMs : obs.lastReceivedMs;
   const lastSeenMs = obs.poller?.lastOkMs ?? obs.lastReceivedMs;
   const location = locationOf(obs.metadata);
   const isDaylight = location
@@ -51,7 +54,7 @@ export function deviceStatus(
   return {
     siteId: obs.siteId,
     source: obs.source,
-    up: lastSeenMs !== null && nowMs - lastSeenMs <= upWindowMs,
+    up: upSinceMs !== null && nowMs - upSinceMs <= upWindowMs,
     lastSeen: lastSeenMs === null ? null : formatInstant(lastSeenMs),
     consecutiveErrors: obs.poller?.consecutiveErrors ?? 0,
     pollerState: obs.poller?.state ?? null,

@@ -26,9 +26,9 @@ const HISTORY_DAYS = 35;
 const STEP_MS = 60_000;
 
 /** Loads the last HISTORY_DAYS of one-minute power for the demo ships, skipping what is already there. */
-export async function loadDemoHistory(store: Store, nowMs: number): Promise<number> {
+export async function loadDemoHistory(store: Store, nowMs: number, days = HISTORY_DAYS): Promise<number> {
   const toMs = Math.floor(nowMs / STEP_MS) * STEP_MS;
-  const fromMs = Math.floor((toMs - HISTORY_DAYS * DAY_MS) / BUCKET_MS) * BUCKET_MS;
+  const fromMs = Math.floor((toMs - days * DAY_MS) / BUCKET_MS) * BUCKET_MS;
   let stored = 0;
   for (const ship of SHIPS) {
     const range = await store.timeRange(String(ship));
@@ -48,10 +48,11 @@ export async function backfillFeed(
   store: Store,
   feed: DemoFeed<ConnectorConfig>,
   nowMs: number,
+  days = FEED_HISTORY_DAYS,
 ): Promise<number> {
   const sites = feed.sites();
   if (sites.length > 0) await store.upsertSites(sites);
-  const fromMs = Math.floor((nowMs - FEED_HISTORY_DAYS * DAY_MS) / BUCKET_MS) * BUCKET_MS;
+  const fromMs = Math.floor((nowMs - days * DAY_MS) / BUCKET_MS) * BUCKET_MS;
   const toMs = nowMs - 60_000; // the live poll takes over from here
   // Per site, only after its last stored bucket: a restart fills the gap since the last run, nothing twice.
   const lastOf = new Map<string, number>();
@@ -73,21 +74,28 @@ export function registerDemo(program: Command): void {
       .command('demo')
       .description('serve the API with sample data and a live feed on the embedded store')
       .option('-p, --port <port>', 'port to listen on (default 8080)', portArg)
-      .option('--host <host>', 'address to bind (default 127.0.0.1)'),
-  ).action(async (flags: StoreFlags & { port?: number; host?: string }) => {
+      .option('--host <host>', 'address to bind (default 127.0.0.1)')
+      .option(
+        '--history-days <n>',
+        'days of history to load (default 35 for the ships, 3 for the simulators)',
+        (v) => Number.parseInt(v, 10),
+      ),
+  ).action(async (flags: StoreFlags & { port?: number; host?: string; historyDays?: number }) => {
     const config = configFrom(flags);
     const runtime = await createRuntime(config);
     const started = Date.now();
-    const loaded = await loadDemoHistory(runtime.store, started);
+    const shipDays = flags.historyDays ?? HISTORY_DAYS;
+    const feedDays = flags.historyDays ?? FEED_HISTORY_DAYS;
+    const loaded = await loadDemoHistory(runtime.store, started, shipDays);
     console.log(
-      `loaded ${loaded} readings for spaceships ${SHIPS.join(', ')} (${HISTORY_DAYS} days of 1-minute power)`,
+      `loaded ${loaded} readings for spaceships ${SHIPS.join(', ')} (${shipDays} days of 1-minute power)`,
     );
     const feeds: DemoFeed<ConnectorConfig>[] = [];
     for (const source of DEMO_SOURCES) feeds.push(await startDemoFeed(source, `demo-${source}`));
     for (const feed of feeds) {
-      const n = await backfillFeed(runtime.store, feed, started);
+      const n = await backfillFeed(runtime.store, feed, started, feedDays);
       console.log(
-        `${feed.config.name}: backfilled ${n} readings (${FEED_HISTORY_DAYS} days of the simulator's model)`,
+        `${feed.config.name}: backfilled ${n} readings (${feedDays} days of the simulator's model)`,
       );
     }
     const scheduler = createScheduler(

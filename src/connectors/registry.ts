@@ -66,7 +66,7 @@ export const SOURCES = {
           location: { latitude: centre.latitude, longitude: centre.longitude },
         }),
         sites: () => sim.sites(),
-        history: (fromMs, toMs, receivedMs) => sim.history(fromMs, toMs, 300_000, receivedMs),
+        history: (fromMs, toMs) => sim.history(fromMs, toMs, 300_000),
         close: () => sim.close(),
       };
     },

@@ -50,8 +50,9 @@ export interface SiteSignalSimulator {
   setFault(siteId: string, fault: SiteFault | null): void;
   /** Requests answered or held so far, by path. */
   readonly requests: Map<string, number>;
-  /** Readings of the physical model every `stepMs` in [fromMs, toMs), as a poller would have read them. */
-  history(fromMs: number, toMs: number, stepMs: number, receivedMs: number): Reading[];
+  /** Readings of the physical model every `stepMs` in [fromMs, toMs), as a poller would have read them
+   * (each received at its own instant). */
+  history(fromMs: number, toMs: number, stepMs: number): Reading[];
   close(): Promise<void>;
 }
 
@@ -159,7 +160,7 @@ export async function startSiteSignalSimulator(
       else faults.set(siteId, fault);
       if (fault === 'stale') staleSince.set(siteId, clock());
     },
-    history(fromMs, toMs, stepMs, receivedMs) {
+    history(fromMs, toMs, stepMs) {
       const out: Reading[] = [];
       for (const h of households) {
         const fault = faults.get(h.siteId) ?? null;
@@ -183,7 +184,7 @@ export async function startSiteSignalSimulator(
                   SITE_SM_solarInstPower: s['SITE_SM_solarInstPower'] ?? null,
                 },
               },
-              receivedMs,
+              t,
             ),
           );
         }
