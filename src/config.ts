@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { type ConnectorConfig, validateConnectorConfigs } from './connectors/registry.ts';
 
 export const ConfigSchema = Type.Object(
   {
@@ -32,11 +33,22 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** Sources to collect from; each entry is validated by its source's schema (src/connectors/registry.ts). */
+    connectors: Type.Array(Type.Unknown(), { default: [] }),
+    health: Type.Object(
+      {
+        /** A device is up when a reading succeeded within this window. */
+        upWindowMs: Type.Integer({ minimum: 1000, default: 60_000 }),
+        /** Window of the solar condition. */
+        solarWindowMs: Type.Integer({ minimum: 60_000, default: 3_600_000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false },
 );
 
-export type Config = Static<typeof ConfigSchema>;
+export type Config = Omit<Static<typeof ConfigSchema>, 'connectors'> & { connectors: ConnectorConfig[] };
 
 /** A configuration error naming every bad key. */
 export class ConfigError extends Error {
@@ -79,8 +91,11 @@ export function resolveConfig(...layers: Partialish[]): Config {
     (e) =>
       `${e.path || '/'}: ${e.message}${e.value === undefined ? '' : ` (got ${JSON.stringify(e.value)})`}`,
   );
+  const list = (withDefaults as { connectors?: unknown }).connectors;
+  const connectors = Array.isArray(list) ? validateConnectorConfigs(list) : { configs: [], problems: [] };
+  problems.push(...connectors.problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return withDefaults as Config;
+  return { ...(withDefaults as Static<typeof ConfigSchema>), connectors: connectors.configs };
 }
 
 /** Reads a JSON configuration file. */

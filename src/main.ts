@@ -5,10 +5,17 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.ts';
 import type { Config } from './config.ts';
+import type { Connector } from './connectors/connector.ts';
+import { createConnector } from './connectors/registry.ts';
 import { WattlineError } from './domain/errors.ts';
+import { DAY_MS } from './domain/time.ts';
+import { DeviceHealth } from './ingest/device-health.ts';
+import { createStatusService } from './ingest/fleet-status-service.ts';
+import { type AckedBatch, PollScheduler } from './ingest/poll-scheduler.ts';
 import { isPostgresUrl, openRoofStore } from './roofs/open-roof-store.ts';
 import type { RoofStore } from './roofs/roof-store.ts';
 import { duckDbInstanceOptions, openDuckDbStore } from './store/duckdb-store.ts';
+import { hasPollLog } from './store/poll-log.ts';
 import type { Store } from './store/store.ts';
 
 /** Opens the store a `db` setting names: a DuckDB file path or ':memory:'. */
@@ -44,9 +51,60 @@ export async function openStores(
   return { store, roofStore: await openRoofStore(db, { duckDbInstance: instance }) };
 }
 
+/** Start of the newest stored bucket of a site's channel (epoch ms), or null: a puller's high-water mark. */
+export async function storedHighWater(store: Store, siteId: string, channel: string): Promise<number | null> {
+  const range = await store.timeRange(siteId);
+  if (range === null) return null;
+  const buckets = await store.buckets({ siteId, channel, fromMs: range.lastMs - 40 * DAY_MS });
+  return buckets.length === 0 ? null : buckets[buckets.length - 1]!.bucketStartMs;
+}
+
+/** What connectors may ask of the store: high-water marks and the meters already known. */
+export function storeDeps(store: Store) {
+  return {
+    highWater: (siteId: string, channel: string) => storedHighWater(store, siteId, channel),
+    knownMeters: async () =>
+      (await store.listSites()).filter((s) => s.source === 'smart-meter').map((s) => s.siteId),
+  };
+}
+
+/** The connectors of the configuration, optionally only those named. */
+export function buildConnectors(config: Config, store: Store, names?: readonly string[]): Connector[] {
+  const chosen =
+    names && names.length > 0 ? config.connectors.filter((c) => names.includes(c.name)) : config.connectors;
+  const missing = (names ?? []).filter((n) => !config.connectors.some((c) => c.name === n));
+  if (missing.length > 0) {
+    const known = config.connectors.map((c) => c.name).join(', ') || 'none configured';
+    throw new WattlineError(
+      'validation-failed',
+      `no connector named ${missing.join(', ')} (known: ${known})`,
+    );
+  }
+  return chosen.map((c) =>
+    createConnector(c, { highWater: (siteId, channel) => storedHighWater(store, siteId, channel) }),
+  );
+}
+
+/** A poll scheduler over the store, logging polls raw when the store keeps a poll log. */
+export function createScheduler(
+  connectors: readonly Connector[],
+  store: Store,
+  health: DeviceHealth,
+  hooks: { onAck?: (b: AckedBatch) => void; onError?: (connector: string, e: unknown) => void } = {},
+): PollScheduler {
+  return new PollScheduler(connectors, {
+    store,
+    health,
+    ...(hasPollLog(store) ? { pollLog: store } : {}),
+    ...hooks,
+  });
+}
+
 export interface Runtime {
   store: Store;
   roofStore?: RoofStore;
+  /** What the pollers know about each device; feeds GET /v1/status. */
+  health: DeviceHealth;
   app: FastifyInstance;
   /** Listens on the configured host and port; resolves to the base URL. */
   listen(): Promise<string>;
@@ -59,15 +117,18 @@ export async function createRuntime(config: Config, store?: Store, roofStore?: R
   const opened = store === undefined ? await openStores(config.db, config) : { store, roofStore };
   const s = opened.store;
   const roofs = opened.roofStore;
+  const health = new DeviceHealth();
   const app = await buildApp({
     store: s,
     roofStore: roofs,
+    status: createStatusService({ store: s, health, ...config.health }),
     logger: config.server.logger,
     bodyLimitBytes: config.server.bodyLimitBytes,
   });
   return {
     store: s,
     roofStore: roofs,
+    health,
     app,
     async listen() {
       await app.listen({ host: config.server.host, port: config.server.port });

@@ -2,6 +2,7 @@
 // module at a time, not listening (callers listen, tests inject).
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { createStatusService, type StatusService } from '../ingest/fleet-status-service.ts';
 import type { RoofStore } from '../roofs/roof-store.ts';
 import type { Store } from '../store/store.ts';
 import { frameworkErrorHandler, makeErrorHandler, notFoundHandler } from './errors.ts';
@@ -14,6 +15,7 @@ import { seedDataRoutes } from './routes/seed-data.ts';
 import { seedForecastRoutes } from './routes/seed-forecast.ts';
 import { seedTopUsersRoutes } from './routes/seed-topusers.ts';
 import { siteRoutes } from './routes/sites.ts';
+import { statusRoutes } from './routes/status.ts';
 import { SHARED_SCHEMAS } from './schemas/problem.ts';
 import { validatorCompiler } from './validation.ts';
 
@@ -30,6 +32,8 @@ export interface AppDeps {
   bodyLimitBytes?: number;
   /** Roof site models (/v1/roofs); those routes answer 503 without it. */
   roofStore?: RoofStore;
+  /** Device health; by default judged from the store alone (every site as pushed). */
+  status?: StatusService;
 }
 
 /** The API as a Fastify instance, ready for inject() or listen(). */
@@ -47,7 +51,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.setNotFoundHandler(notFoundHandler);
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
 
-  const routeDeps: RouteDeps = { store: deps.store, clock: deps.clock ?? Date.now };
+  const routeDeps: RouteDeps = {
+    store: deps.store,
+    clock: deps.clock ?? Date.now,
+    status: deps.status ?? createStatusService({ store: deps.store }),
+  };
   registerOpenApi(app);
   app.register(healthRoutes, routeDeps);
   app.register(seedDataRoutes, routeDeps);
@@ -56,5 +64,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.register(siteRoutes, { ...routeDeps, prefix: '/v1' });
   app.register(readingRoutes, { ...routeDeps, prefix: '/v1' });
   app.register(roofRoutes, { roofStore: deps.roofStore, prefix: '/v1' });
+  app.register(statusRoutes, { ...routeDeps, prefix: '/v1' });
   return app;
 }

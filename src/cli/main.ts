@@ -6,6 +6,8 @@ import { registerDemo } from './demo.ts';
 import { registerExport } from './export.ts';
 import { registerImport } from './import.ts';
 import { registerMigrate } from './migrate.ts';
+import { registerPoll } from './poll.ts';
+import { registerPull } from './pull.ts';
 import { registerRoofs } from './roofs.ts';
 import { registerServe } from './serve.ts';
 import { registerSimulate } from './simulate.ts';
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
   registerMigrate(program);
   registerSimulate(program);
   registerRoofs(program);
+  registerPoll(program);
+  registerPull(program);
   return program;
 }
 

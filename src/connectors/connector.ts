@@ -1,6 +1,7 @@
 // The contract every connector implements (DESIGN §4). A connector turns one remote source into
 // readings and poll outcomes; the runner (src/connectors/runner.ts) schedules it, writes its readings to
 // the store and feeds the outcomes to device health. Connectors never touch the store themselves.
+// The runner is the poll scheduler in src/ingest/poll-scheduler.ts; sources are listed in registry.ts.
 import type { PollerState } from '../domain/device-status.ts';
 import type { Reading } from '../domain/reading.ts';
 import type { Site } from '../domain/site.ts';
@@ -17,6 +18,15 @@ export interface PollOutcome {
   readings: Reading[];
   /** Human-readable reason when state is not 'ok'. */
   detail?: string;
+  /** What the source answered, for the raw poll log (absent when there was no answer). */
+  raw?: RawPoll;
+}
+
+/** The raw answer of one poll: the payload's own time and the payload as received. */
+export interface RawPoll {
+  /** The payload's `timestamp` (epoch ms), null when it had none or it was unreadable. */
+  payloadMs: number | null;
+  payload: unknown;
 }
 
 export type ConnectorSource = 'powerwall' | 'site-signal' | 'smart-meter';
@@ -31,5 +41,9 @@ export interface Connector {
   sites(): Promise<Site[]>;
   /** Polls every site once (concurrently where the source allows) and reports one outcome per site. */
   poll(nowMs: number): Promise<PollOutcome[]>;
+  /** Defaults for sites first seen in readings (e.g. meters discovered in a document). */
+  readonly siteDefaults?: Partial<Site>;
+  /** Called once the readings of these outcomes are durable, e.g. to move a high-water mark. */
+  acknowledged?(outcomes: readonly PollOutcome[]): void;
   close(): Promise<void>;
 }

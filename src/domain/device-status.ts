@@ -11,6 +11,9 @@ export interface SolarHealth {
   /** Share (0..1) of solar samples below the night-noise threshold, null when there were no samples. */
   negativeShare: number | null;
   samples: number;
+  /** True when the site's source reports solar (a fleet site, a gateway); false for meters and pushed
+   * consumption, whose `missing` means "not measured here" rather than "lost". */
+  expected: boolean;
 }
 
 export interface DeviceStatus {
@@ -24,6 +27,10 @@ export interface DeviceStatus {
   /** null for sites without a poller (pushed data). */
   pollerState: PollerState | null;
   solar: SolarHealth;
+  /** Window this device's `up` was judged over (ms): the fleet's, or two poll intervals for slow pullers. */
+  upWindowMs: number;
+  /** Why the last poll failed, when it did. */
+  detail: string | null;
 }
 
 export interface FleetStatus {

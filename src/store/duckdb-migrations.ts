@@ -1,5 +1,6 @@
 // Schema migrations of the DuckDB backend, applied in order at open; each runs once, recorded in
 // schema_migrations. Times are epoch milliseconds (BIGINT) to match the domain and avoid zone ambiguity.
+import { POLL_LOG_MIGRATION } from './duckdb-poll-log.ts';
 
 export interface Migration {
   version: number;
@@ -98,4 +99,5 @@ export const DUCKDB_MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE buckets_v2 RENAME TO buckets',
     ],
   },
+  POLL_LOG_MIGRATION,
 ];

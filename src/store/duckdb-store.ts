@@ -7,10 +7,13 @@ import type { Reading } from '../domain/reading.ts';
 import type { Site } from '../domain/site.ts';
 import type { NormalizeOptions } from '../normalize/options.ts';
 import { DUCKDB_MIGRATIONS } from './duckdb-migrations.ts';
+import { insertPolls, selectPolls } from './duckdb-poll-log.ts';
 import { DuckDbSeriesCatalog, seriesIn } from './duckdb-series-catalog.ts';
 import { DuckDbSeriesIo, WINNERS } from './duckdb-series-io.ts';
 import { GroupCommit } from './group-commit.ts';
 import { IncrementalIngest, type SeriesRef } from './incremental-ingest.ts';
+import type { PollLog, PollLogEntry, PollLogQuery } from './poll-log.ts';
+import type { ChannelSample, RecentActivity } from './recent-activity.ts';
 import type {
   BucketQuery,
   IngestSummary,
@@ -81,7 +84,7 @@ function toBucket(row: unknown[], ref: SeriesRef): SeriesBucket {
   };
 }
 
-export class DuckDbStore implements Store {
+export class DuckDbStore implements Store, PollLog, RecentActivity {
   readonly backend = 'duckdb';
   private ingestEngine: IncrementalIngest | undefined;
   /** All sites, kept in memory: DuckDB locks its file to one process, so this copy is authoritative and
@@ -321,6 +324,43 @@ export class DuckDbStore implements Store {
     if (!row || row[0] === null) return null;
     return { firstMs: Number(row[0]), lastMs: Number(row[1]) };
   }
+
+  async appendPolls(entries: readonly PollLogEntry[]): Promise<void> {
+    if (this.closed) throw new Error('store is closed');
+    if (entries.length === 0) return;
+    await this.commits.run(() => insertPolls(this.writer, entries));
+  }
+
+  polls(q: PollLogQuery): Promise<PollLogEntry[]> {
+    return selectPolls(this.reader(), q);
+  }
+
+  async lastReceived(sinceMs: number): Promise<Map<string, number>> {
+    const r = await this.reader().runAndReadAll(
+      `SELECT s.site_id, max(r.received_ms) FROM readings r JOIN series s USING (series_id)
+       WHERE r.received_ms >= ${Math.floor(sinceMs)} GROUP BY s.site_id`,
+    );
+    return new Map(r.getRowsJS().map((row) => [row[0] as string, Number(row[1])]));
+  }
+
+  async powerSamples(channel: string, fromMs: number, toMs: number): Promise<Map<string, ChannelSample[]>> {
+    const r = await this.reader().runAndReadAll(
+      `SELECT s.site_id, r.t_ms, r.value FROM readings r JOIN series s USING (series_id)
+       WHERE s.channel = $channel AND s.kind = 'power'
+       AND r.t_ms >= ${Math.floor(fromMs)} AND r.t_ms <= ${Math.ceil(toMs)} ORDER BY s.site_id, r.t_ms`,
+      { channel },
+    );
+    const out = new Map<string, ChannelSample[]>();
+    for (const row of r.getRowsJS()) {
+      const site = row[0] as string;
+      const sample = { tMs: Number(row[1]), value: row[2] as number };
+      const list = out.get(site);
+      if (list) list.push(sample);
+      else out.set(site, [sample]);
+    }
+    return out;
+  }
+
   async ping(): Promise<boolean> {
     if (this.closed) return false;
     try {

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { SeriesBucket } from '../../domain/bucket.ts';
 import { WattlineError } from '../../domain/errors.ts';
+import type { Site } from '../../domain/site.ts';
 import { BUCKET_MS, formatInstant } from '../../domain/time.ts';
 import { decodeCursor, encodeCursor, nextLink } from '../paging.ts';
 import { chooseRepresentation, sendCsv } from '../representation.ts';
@@ -44,7 +45,23 @@ function notFound(siteId: string): WattlineError {
   ]);
 }
 
-export const siteRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { store }) => {
+export const siteRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { store, status, clock }) => {
+  /** Sites with their device health. */
+  const withHealth = async (sites: Site[]) => {
+    const devices = await status.devices(sites, clock());
+    return sites.map((site, i) => {
+      const d = devices[i]!;
+      const health = {
+        up: d.up,
+        lastSeen: d.lastSeen,
+        consecutiveErrors: d.consecutiveErrors,
+        pollerState: d.pollerState,
+        solar: d.solar.condition,
+      };
+      return { ...site, health };
+    });
+  };
+
   app.get(
     '/sites',
     {
@@ -68,7 +85,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { st
       if (rest.length > limit && last !== undefined) {
         reply.header('link', nextLink(req.url, encodeCursor({ siteId: last.siteId })));
       }
-      return page;
+      return withHealth(page);
     },
   );
 
@@ -85,7 +102,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { st
     async (req) => {
       const site = await store.getSite(req.params.siteId);
       if (site === undefined) throw notFound(req.params.siteId);
-      return site;
+      return (await withHealth([site]))[0]!;
     },
   );
 

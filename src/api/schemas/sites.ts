@@ -1,6 +1,7 @@
 // Shapes of the /v1 site and bucket reads.
 import { type Static, Type } from '@sinclair/typebox';
 import { FormatSchema, InstantOut, InstantText, StringEnum } from './common.ts';
+import { SiteHealthSchema } from './status.ts';
 
 export const SiteIdParams = Type.Object({
   siteId: Type.String({ minLength: 1, maxLength: 128, description: 'Site id (a spaceship’s is its number)' }),
@@ -12,6 +13,7 @@ export const SiteSchema = Type.Object({
   timezone: Type.String({ description: 'IANA time zone of local days and weekdays' }),
   source: Type.String({ description: 'Source kind: push, spaceship, powerwall, ...' }),
   metadata: Type.Record(Type.String(), Type.Unknown()),
+  health: Type.Optional(SiteHealthSchema),
 });
 
 export const ListQuery = Type.Object({
