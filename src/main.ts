@@ -1,4 +1,5 @@
 // The composition root: the one place that turns configuration into a store, an app and a running server.
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.ts';
 import type { Config } from './config.ts';
@@ -17,6 +18,9 @@ export async function openStore(db: string, config: Pick<Config, 'normalize'>): 
   return openDuckDbStore({ path: db, normalize: config.normalize });
 }
 
+/** Where `npm run build:web` puts the dashboard the API serves at `/`. */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web', import.meta.url));
+
 export interface Runtime {
   store: Store;
   app: FastifyInstance;
@@ -33,6 +37,7 @@ export async function createRuntime(config: Config, store?: Store): Promise<Runt
     store: s,
     logger: config.server.logger,
     bodyLimitBytes: config.server.bodyLimitBytes,
+    webRoot: DEFAULT_WEB_ROOT,
   });
   return {
     store: s,
