@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   'get-data': async () => (await import('./get-data.ts')).bench,
   'post-data': async () => (await import('./post-data.ts')).bench,
   'import-csv': async () => (await import('./import-csv.ts')).bench,
+  dashboard: async () => (await import('./dashboard.ts')).bench,
 };
 
 const SELF = fileURLToPath(import.meta.url);

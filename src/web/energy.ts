@@ -128,29 +128,54 @@ export interface AlignedColumns {
 
 /**
  * Aligns per-channel samples on the union of their instants (seconds, as uPlot wants), null where a
- * channel has no sample at an instant.
+ * channel has no sample at an instant; of two samples of a channel at one instant the later wins. A merge
+ * of per-channel sorted runs, linear for the usual input (sorted by channel then time): a week of 5-second
+ * data is 120 k instants per channel.
  */
 export function alignSamples(
   channels: readonly string[],
   samples: readonly { channel: string; tMs: number; value: number }[],
 ): AlignedColumns {
   const index = new Map(channels.map((c, i) => [c, i]));
-  const byT = new Map<number, (number | null)[]>();
+  const runs = channels.map(() => ({ t: [] as number[], v: [] as number[], sorted: true }));
   for (const s of samples) {
     const i = index.get(s.channel);
     if (i === undefined) continue;
-    let row = byT.get(s.tMs);
-    if (row === undefined) {
-      row = channels.map(() => null);
-      byT.set(s.tMs, row);
-    }
-    row[i] = s.value;
+    const run = runs[i]!;
+    const last = run.t[run.t.length - 1];
+    if (last !== undefined && s.tMs < last) run.sorted = false;
+    run.t.push(s.tMs);
+    run.v.push(s.value);
   }
-  const ts = [...byT.keys()].sort((a, b) => a - b);
-  return {
-    xSec: ts.map((t) => t / 1000),
-    ys: channels.map((_, i) => ts.map((t) => byT.get(t)![i]!)),
-  };
+  for (const run of runs) {
+    if (run.sorted) continue;
+    // Stable: of equal instants the later sample stays later, and wins below.
+    const order = run.t.map((_, k) => k).sort((a, b) => run.t[a]! - run.t[b]!);
+    run.t = order.map((k) => run.t[k]!);
+    run.v = order.map((k) => run.v[k]!);
+  }
+  const xSec: number[] = [];
+  const ys: (number | null)[][] = channels.map(() => []);
+  const pos = runs.map(() => 0);
+  for (;;) {
+    let minT = Number.POSITIVE_INFINITY;
+    for (let c = 0; c < runs.length; c++) {
+      const t = runs[c]!.t[pos[c]!];
+      if (t !== undefined && t < minT) minT = t;
+    }
+    if (minT === Number.POSITIVE_INFINITY) break;
+    xSec.push(minT / 1000);
+    for (let c = 0; c < runs.length; c++) {
+      const run = runs[c]!;
+      let value: number | null = null;
+      while (run.t[pos[c]!] === minT) {
+        value = run.v[pos[c]!]!;
+        pos[c]!++;
+      }
+      ys[c]!.push(value);
+    }
+  }
+  return { xSec, ys };
 }
 
 /** Epoch ms of local midnight starting `date` (`YYYY-MM-DD`) in `timeZone`, DST-correct. */

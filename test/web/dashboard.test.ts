@@ -13,6 +13,9 @@ import { type DashboardHarness, HOME, startDashboardHarness } from './harness.ts
 
 const CHROMIUM = process.env['WATTLINE_CHROMIUM'] ?? '/usr/bin/chromium';
 const ARTIFACTS = 'test-artifacts/dashboard';
+// Evaluated in the page (as text: this file is compiled without the DOM library).
+const CHART_LAST_MS = "Number(document.querySelector('[data-testid=power-chart]')?.dataset.lastSampleMs)";
+const CHART_HAS_POINTS = "Number(document.querySelector('[data-testid=power-chart]')?.dataset.points) > 0";
 
 describe('web dashboard in Chromium', () => {
   let harness: DashboardHarness;
@@ -73,22 +76,15 @@ describe('web dashboard in Chromium', () => {
   it('site page: the live chart and power flow advance as new readings are stored', async () => {
     await page.locator('table.devices a[href="#/site/home"]').click();
     const chart = page.getByTestId('power-chart');
-    await page.waitForFunction(
-      () => Number(document.querySelector('[data-testid=power-chart]')?.getAttribute('data-points')) > 0,
-    );
+    await page.waitForFunction(CHART_HAS_POINTS);
     const before = Number(await chart.getAttribute('data-last-sample-ms'));
     assert.equal(before, harness.lastMs.get('home'), 'the chart starts at the newest stored sample');
     assert.equal((await page.locator('canvas').count()) >= 1, true);
     // The flow shows the latest values once the event stream has said hello.
-    await page.waitForFunction(() => document.querySelector('[data-testid=soc]')?.textContent?.includes('%'));
+    await page.waitForFunction("document.querySelector('[data-testid=soc]')?.textContent?.includes('%')");
     const t1 = await harness.writeLive('home');
     const t2 = await harness.writeLive('home');
-    await page.waitForFunction(
-      (t) =>
-        Number(document.querySelector('[data-testid=power-chart]')?.getAttribute('data-last-sample-ms')) ===
-        t,
-      t2,
-    );
+    await page.waitForFunction(`${CHART_LAST_MS} === ${t2}`);
     assert.ok(t2 > t1 && t1 > before);
     const latest = await page.getByTestId('flow-updated').textContent();
     assert.match(latest ?? '', /as of/);
@@ -110,11 +106,9 @@ describe('web dashboard in Chromium', () => {
     const csv = readFileSync(await download.path(), 'utf8');
     const rows = parse(csv, { columns: true }) as Record<string, string>[];
     const from = new Date(localMidnightMs(yesterday, HOME.timezone)).toISOString();
-    const to = new Date(localMidnightMs(today, HOME.timezone) + 86_400_000 + 3_600_000 * 0).toISOString();
-    // The page's window ends at the next local midnight; on a DST day that is 23 or 25 h after today's.
-    const nextMidnight = new Date(
-      localMidnightMs(localParts(Date.parse(to) + 12 * 3_600_000, HOME.timezone).date, HOME.timezone),
-    ).toISOString();
+    // The page's window ends at the next local midnight (23 or 25 h after today's on a DST day).
+    const tomorrow = localParts(localMidnightMs(today, HOME.timezone) + 36 * 3_600_000, HOME.timezone).date;
+    const nextMidnight = new Date(localMidnightMs(tomorrow, HOME.timezone)).toISOString();
     const api = (await (
       await fetch(`${harness.url}/v1/sites/home/buckets?from=${from}&to=${nextMidnight}&limit=50000`)
     ).json()) as { channel: string; bucketStart: string; energyWh: number; quality: string }[];
@@ -150,21 +144,19 @@ describe('web dashboard in Chromium', () => {
   it('works at 375 px, by keyboard, and in dark mode', async () => {
     await page.setViewportSize({ width: 375, height: 800 });
     await page.goto(`${harness.url}/?width=375#/site/home`);
-    await page.waitForFunction(
-      () => Number(document.querySelector('[data-testid=power-chart]')?.getAttribute('data-points')) > 0,
-    );
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await page.waitForFunction(CHART_HAS_POINTS);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     assert.ok(overflow <= 0, `no horizontal scrolling at 375 px (${overflow} px too wide)`);
     await page.screenshot({ path: `${ARTIFACTS}/site-375.png`, fullPage: true });
     await page.keyboard.press('Tab');
-    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+    assert.equal(await page.evaluate<string>('document.activeElement?.textContent'), 'Skip to content');
     await page.keyboard.press('Tab');
-    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Fleet');
+    assert.equal(await page.evaluate<string>('document.activeElement?.textContent'), 'Fleet');
     await page.keyboard.press('Enter');
     await page.getByTestId('devices-up').waitFor();
-    const light = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const light = await page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
     await page.emulateMedia({ colorScheme: 'dark' });
-    const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const dark = await page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
     assert.notEqual(dark, light);
     await page.screenshot({ path: `${ARTIFACTS}/fleet-375-dark.png`, fullPage: true });
     assert.deepEqual(problems, []);

@@ -150,4 +150,30 @@ describe('dashboard energy arithmetic', () => {
       ],
     });
   });
+
+  it('alignment equals a plain lookup for any samples, in any order (the later of two at one instant wins)', () => {
+    const sample = fc.record({
+      channel: fc.constantFrom('grid', 'solar', 'load'),
+      tMs: fc.integer({ min: 0, max: 40 }).map((i) => i * 5000),
+      value: fc.integer({ min: -5000, max: 5000 }),
+    });
+    fc.assert(
+      fc.property(fc.array(sample, { maxLength: 60 }), (samples) => {
+        const channels = ['grid', 'solar'];
+        const cols = alignSamples(channels, samples);
+        const kept = samples.filter((s) => channels.includes(s.channel));
+        const instants = [...new Set(kept.map((s) => s.tMs))].sort((a, b) => a - b);
+        assert.deepEqual(
+          cols.xSec,
+          instants.map((t) => t / 1000),
+        );
+        channels.forEach((c, i) => {
+          const expected = instants.map(
+            (t) => kept.findLast((s) => s.channel === c && s.tMs === t)?.value ?? null,
+          );
+          assert.deepEqual(cols.ys[i], expected);
+        });
+      }),
+    );
+  });
 });
