@@ -58,6 +58,7 @@ export function registerDemo(program: Command): void {
     console.log(`
 wattline demo on ${url}   (store ${config.db}; Ctrl-C to stop)
 
+  dashboard    ${url}/
   API docs     ${url}/docs
   health       ${url}/healthz
   energy       curl '${url}/data?spaceship_id=1&start=${day}Z'

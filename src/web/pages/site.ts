@@ -63,7 +63,7 @@ class PowerFlow {
   readonly #grid: HTMLElement;
   readonly #updated: HTMLElement;
 
-  constructor(channels: string[], deviceNote: string | null) {
+  constructor(channels: string[], hasSoc: boolean, deviceNote: string | null) {
     const shown = [
       ...HOME_POWER_CHANNELS.filter((c) => channels.includes(c)),
       ...channels.filter((c) => !(HOME_POWER_CHANNELS as readonly string[]).includes(c)),
@@ -96,8 +96,10 @@ class PowerFlow {
           );
         }),
       ),
-      h('p', { class: 'soc' }, 'Battery ', this.#soc, ' ', this.#socText),
-      this.#grid,
+      hasSoc || channels.includes('battery')
+        ? h('p', { class: 'soc' }, 'Battery ', this.#soc, ' ', this.#socText)
+        : null,
+      channels.includes('grid') || deviceNote !== null ? this.#grid : null,
       this.#updated,
     );
   }
@@ -123,13 +125,22 @@ class PowerFlow {
   }
 }
 
-function energyBars(days: ReturnType<typeof dailyEnergy>): HTMLElement {
-  const keys = [
-    ['importWh', 'Import'],
-    ['exportWh', 'Export'],
-    ['solarWh', 'Solar'],
-    ['homeWh', 'Home'],
-  ] as const;
+function energyBars(days: ReturnType<typeof dailyEnergy>, channels: Set<string>): HTMLElement {
+  // Only what the site measures: a meter without solar gets no solar column of zeros.
+  const keys = (
+    [
+      ['importWh', 'Import'],
+      ['exportWh', 'Export'],
+      ['solarWh', 'Solar'],
+      ['homeWh', 'Home'],
+    ] as const
+  ).filter(([k]) =>
+    k === 'importWh' || k === 'exportWh'
+      ? channels.has('grid')
+      : k === 'solarWh'
+        ? channels.has('solar')
+        : channels.has('load') || channels.has('consumption'),
+  );
   const maxWh = Math.max(1, ...days.flatMap((d) => keys.map(([k]) => d[k])));
   return h(
     'div',
@@ -210,7 +221,8 @@ export function renderSite(root: HTMLElement, siteId: string): () => void {
       abort.signal,
     );
     const powerChannels = readings.series.map((s) => s.channel).filter((c) => !isStateOfChargeChannel(c));
-    const flow = new PowerFlow(powerChannels, deviceNote);
+    const hasSoc = readings.series.some((s) => isStateOfChargeChannel(s.channel));
+    const flow = new PowerFlow(powerChannels, hasSoc, deviceNote);
     fillSection(flowSec, flow.el);
 
     const samples: PowerSample[] = [];
@@ -270,7 +282,9 @@ export function renderSite(root: HTMLElement, siteId: string): () => void {
     const days = dailyEnergy(buckets, tz);
     fillSection(
       daysSec,
-      days.length === 0 ? notice('No energy in the past 7 days.') : energyBars(days),
+      days.length === 0
+        ? notice('No energy in the past 7 days.')
+        : energyBars(days, new Set(buckets.map((b) => b.channel))),
       h(
         'p',
         { class: 'muted' },
