@@ -6,6 +6,9 @@ import { type AlignedColumns, alignSamples } from '../energy.ts';
 import { formatLocal, formatPowerW } from '../format.ts';
 import { channelColour, cssVar } from './palette.ts';
 
+/** Longer than this without any sample is drawn as a gap (s): the normalizer's default maxGapMs. */
+const GAP_SEC = 15 * 60;
+
 export interface PowerSample {
   channel: string;
   tMs: number;
@@ -75,8 +78,28 @@ export class PowerChart {
     this.#mark();
   }
 
+  /**
+   * Columns as uPlot draws them. A channel without a sample at another channel's instant is `undefined`
+   * (uPlot joins the line across it); a stretch longer than GAP_SEC with no sample at all is a real gap
+   * (DESIGN §3.3: gaps stay gaps), marked by a null row just after its start.
+   */
   #data(): uPlot.AlignedData {
-    return [this.#cols.xSec, ...this.#cols.ys] as uPlot.AlignedData;
+    const { xSec, ys } = this.#cols;
+    const x: number[] = [];
+    const out: (number | null | undefined)[][] = ys.map(() => []);
+    for (let i = 0; i < xSec.length; i++) {
+      const t = xSec[i]!;
+      if (i > 0 && t - xSec[i - 1]! > GAP_SEC) {
+        x.push(xSec[i - 1]! + 1);
+        for (const col of out) col.push(null);
+      }
+      x.push(t);
+      for (let c = 0; c < ys.length; c++) {
+        const v = ys[c]![i];
+        out[c]!.push(v === null ? undefined : v);
+      }
+    }
+    return [x, ...out] as uPlot.AlignedData;
   }
 
   /** Newest instant drawn (epoch ms), null when empty. */

@@ -181,7 +181,16 @@ export function renderFleet(root: HTMLElement): () => void {
       fillSection(summary, notice(na));
       fillSection(solar, notice(na));
     }
-    if (await hasRoute('/v1/anomalies')) {
+    await loadAnomalies(nowMs);
+  };
+
+  // Anomalies are the analytics' business: a failure there leaves the rest of the page standing.
+  const loadAnomalies = async (nowMs: number) => {
+    if (!(await hasRoute('/v1/anomalies'))) {
+      fillSection(anomalies, notice('Anomaly detection is not available on this server.'));
+      return;
+    }
+    try {
       const from = new Date(nowMs - 86_400_000).toISOString();
       const body = await getJson<AnomalyLike[] | { anomalies?: AnomalyLike[]; data?: AnomalyLike[] }>(
         `/v1/anomalies${query({ from })}`,
@@ -189,8 +198,12 @@ export function renderFleet(root: HTMLElement): () => void {
       );
       const items = Array.isArray(body) ? body : (body.anomalies ?? body.data ?? []);
       fillSection(anomalies, anomaliesList(items));
-    } else {
-      fillSection(anomalies, notice('Anomaly detection is not available on this server.'));
+    } catch (e) {
+      if (!abort.signal.aborted)
+        fillSection(
+          anomalies,
+          notice(`Could not load anomalies: ${e instanceof Error ? e.message : String(e)}`, 'error'),
+        );
     }
   };
 
