@@ -132,7 +132,7 @@ export const bench: Bench = {
           },
           {
             key: 'align_4ch_ms',
-            label: '  of which aligning 4 channels (median)',
+            label: 'aligning 4 channels alone, first call (median)',
             value: median(align),
             unit: 'ms',
             digits: 0,

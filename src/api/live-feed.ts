@@ -47,6 +47,7 @@ interface SiteWatch {
   socByChannel: Map<string, number>;
   timer: NodeJS.Timeout | undefined;
   polling: Promise<void>;
+  busy: boolean;
   snapshot: LiveUpdate | undefined;
 }
 
@@ -70,14 +71,21 @@ export class LiveFeed {
         socByChannel: new Map(),
         timer: undefined,
         polling: Promise.resolve(),
+        busy: true,
         snapshot: undefined,
       };
       this.#sites.set(siteId, watch);
       const w = watch;
-      w.polling = this.#poll(siteId, w, true);
+      w.polling = this.#poll(siteId, w, true).finally(() => {
+        w.busy = false;
+      });
       w.timer = setInterval(() => {
-        // One poll at a time per site: a slow store never piles up queries.
-        w.polling = w.polling.then(() => this.#poll(siteId, w, false));
+        // One poll at a time per site: while a slow store answers, ticks are skipped, not queued.
+        if (w.busy) return;
+        w.busy = true;
+        w.polling = this.#poll(siteId, w, false).finally(() => {
+          w.busy = false;
+        });
       }, this.#opts.pollMs);
     }
     const w = watch;

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
 import type { Reading } from '../../src/domain/reading.ts';
 import { assertProblem, errorAt, openApi, type TestApi } from './helpers.ts';
 
@@ -94,6 +95,32 @@ describe('GET /v1/sites/{siteId}/readings', () => {
     assert.ok(
       kind.errors.some((e) => e.path === '/kind'),
       JSON.stringify(kind.errors),
+    );
+  });
+
+  it('no query string produces a 500: any from, to, channel or kind is a 200 or a 4xx problem', async () => {
+    const text = fc.oneof(
+      fc.string(),
+      fc.constantFrom('2025-12-31T12:00:00Z', '2025-12-31T12-00-00Z', '2026-02-30T00:00:00Z', '', 'now'),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        text,
+        text,
+        text,
+        fc.constantFrom('power', 'counter', 'x', ''),
+        async (from, to, ch, kind) => {
+          const q = new URLSearchParams({ from, to, channel: ch, kind }).toString();
+          const res = await api.app.inject({ url: `/v1/sites/home/readings?${q}` });
+          assert.ok(
+            res.statusCode === 200 || (res.statusCode >= 400 && res.statusCode < 500),
+            `${q}: ${res.statusCode}`,
+          );
+          if (res.statusCode !== 200)
+            assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 });
