@@ -17,6 +17,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   'import-csv': async () => (await import('./import-csv.ts')).bench,
   'powerwall-pollers': async () => (await import('./powerwall-pollers.ts')).bench,
   'roofs-import': async () => (await import('./roofs-import.ts')).bench,
+  dashboard: async () => (await import('./dashboard.ts')).bench,
 };
 
 const SELF = fileURLToPath(import.meta.url);

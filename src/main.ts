@@ -1,6 +1,7 @@
 // The composition root: the one place that turns configuration into a store, an app and a running server.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.ts';
@@ -100,6 +101,9 @@ export function createScheduler(
   });
 }
 
+/** Where `npm run build:web` puts the dashboard the API serves at `/`. */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web', import.meta.url));
+
 export interface Runtime {
   store: Store;
   roofStore?: RoofStore;
@@ -124,6 +128,7 @@ export async function createRuntime(config: Config, store?: Store, roofStore?: R
     status: createStatusService({ store: s, health, ...config.health }),
     logger: config.server.logger,
     bodyLimitBytes: config.server.bodyLimitBytes,
+    webRoot: DEFAULT_WEB_ROOT,
   });
   return {
     store: s,

@@ -6,14 +6,18 @@ import { createStatusService, type StatusService } from '../ingest/fleet-status-
 import type { RoofStore } from '../roofs/roof-store.ts';
 import type { Store } from '../store/store.ts';
 import { frameworkErrorHandler, makeErrorHandler, notFoundHandler } from './errors.ts';
+import { LiveFeed } from './live-feed.ts';
 import { registerOpenApi } from './openapi.ts';
 import type { RouteDeps } from './route-deps.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 import { healthRoutes } from './routes/health.ts';
+import { liveRoutes } from './routes/live.ts';
 import { readingRoutes } from './routes/readings.ts';
 import { roofRoutes } from './routes/roofs.ts';
 import { seedDataRoutes } from './routes/seed-data.ts';
 import { seedForecastRoutes } from './routes/seed-forecast.ts';
 import { seedTopUsersRoutes } from './routes/seed-topusers.ts';
+import { siteReadingRoutes } from './routes/site-readings.ts';
 import { siteRoutes } from './routes/sites.ts';
 import { statusRoutes } from './routes/status.ts';
 import { SHARED_SCHEMAS } from './schemas/problem.ts';
@@ -34,6 +38,10 @@ export interface AppDeps {
   roofStore?: RoofStore;
   /** Device health; by default judged from the store alone (every site as pushed). */
   status?: StatusService;
+  /** Directory of the built web dashboard, served at `/`; no dashboard when absent. */
+  webRoot?: string;
+  /** How often the live feed looks for new readings of a watched site (ms); 1000 by default. */
+  livePollMs?: number;
 }
 
 /** The API as a Fastify instance, ready for inject() or listen(). */
@@ -65,5 +73,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.register(readingRoutes, { ...routeDeps, prefix: '/v1' });
   app.register(roofRoutes, { roofStore: deps.roofStore, prefix: '/v1' });
   app.register(statusRoutes, { ...routeDeps, prefix: '/v1' });
+  app.register(siteReadingRoutes, { ...routeDeps, prefix: '/v1' });
+  const live = new LiveFeed({ store: deps.store, clock: routeDeps.clock, pollMs: deps.livePollMs ?? 1000 });
+  app.addHook('onClose', async () => live.close());
+  app.register(liveRoutes, { ...routeDeps, live, prefix: '/v1' });
+  if (deps.webRoot !== undefined) app.register(dashboardRoutes, { webRoot: deps.webRoot });
   return app;
 }

@@ -118,6 +118,7 @@ export function registerDemo(program: Command): void {
     console.log(`
 wattline demo on ${url}   (store ${config.db}; Ctrl-C to stop)
 
+  dashboard    ${url}/
   API docs     ${url}/docs
   device health ${url}/v1/status
   sites        ${url}/v1/sites

@@ -1,0 +1,170 @@
+// The dashboard in a real browser (Debian's Chromium through playwright-core): the fleet page's
+// devices-up count matches GET /v1/status, a site's live chart advances as readings are stored, the CSV
+// download matches the buckets API, the page works at 375 px and in dark mode, and no page ever logs a
+// console error or throws. Screenshots of every page go to test-artifacts/dashboard/.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { localParts } from '../../src/domain/time-zone.ts';
+import { localMidnightMs } from '../../src/web/energy.ts';
+import { type DashboardHarness, HOME, startDashboardHarness } from './harness.ts';
+
+const CHROMIUM = process.env['WATTLINE_CHROMIUM'] ?? '/usr/bin/chromium';
+const ARTIFACTS = 'test-artifacts/dashboard';
+// Waits go through selectors, never text evaluated in the page: the dashboard's content security policy
+// forbids eval, and the tests keep it on.
+const CHART_HAS_POINTS = '[data-testid=power-chart][data-points]:not([data-points="0"])';
+
+describe('web dashboard in Chromium', () => {
+  let harness: DashboardHarness;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  before(async () => {
+    // No skip: without the browser this suite fails (CI installs it with apt-get in .ci/run).
+    assert.ok(
+      existsSync(CHROMIUM),
+      `Chromium not found at ${CHROMIUM}; install it with apt-get install -y chromium`,
+    );
+    mkdirSync(ARTIFACTS, { recursive: true });
+    harness = await startDashboardHarness();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-background-networking'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    page.setDefaultTimeout(15_000);
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    // No runtime network beyond the wattline API.
+    page.on('request', (r) => {
+      if (!r.url().startsWith(harness.url) && !r.url().startsWith('data:'))
+        problems.push(`request off-origin: ${r.url()}`);
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  it('fleet page: the devices-up count equals GET /v1/status, solar evidence shows on focus', async () => {
+    const status = (await (await fetch(`${harness.url}/v1/status`)).json()) as {
+      devicesUp: number;
+      devicesTotal: number;
+    };
+    assert.equal(status.devicesUp, 1, 'the harness has one device up of two');
+    await page.goto(`${harness.url}/`);
+    const up = page.getByTestId('devices-up');
+    await up.waitFor();
+    assert.equal(Number(await up.textContent()), status.devicesUp);
+    assert.equal(await page.locator('table.devices tbody tr').count(), status.devicesTotal);
+    const tile = page.locator('.solar-tile[data-condition="missing"]');
+    await tile.focus();
+    assert.ok(await tile.locator('.tile-evidence').isVisible(), 'the evidence shows on keyboard focus');
+    assert.match((await tile.locator('.tile-evidence').textContent()) ?? '', /0 samples/);
+    await page.screenshot({ path: `${ARTIFACTS}/fleet.png`, fullPage: true });
+    assert.deepEqual(problems, []);
+  });
+
+  it('site page: the live chart and power flow advance as new readings are stored', async () => {
+    await page.locator('table.devices a[href="#/site/home"]').click();
+    const chart = page.getByTestId('power-chart');
+    await page.locator(CHART_HAS_POINTS).waitFor();
+    const before = Number(await chart.getAttribute('data-last-sample-ms'));
+    assert.equal(before, harness.lastMs.get('home'), 'the chart starts at the newest stored sample');
+    assert.equal((await page.locator('canvas').count()) >= 1, true);
+    // The flow shows the latest values once the event stream has said hello.
+    await page.getByTestId('soc').filter({ hasText: '%' }).waitFor();
+    const t1 = await harness.writeLive('home');
+    const t2 = await harness.writeLive('home');
+    await page.locator(`[data-testid=power-chart][data-last-sample-ms="${t2}"]`).waitFor();
+    assert.ok(t2 > t1 && t1 > before);
+    const latest = await page.getByTestId('flow-updated').textContent();
+    assert.match(latest ?? '', /as of/);
+    await page.screenshot({ path: `${ARTIFACTS}/site.png`, fullPage: true });
+    assert.deepEqual(problems, []);
+  });
+
+  it('site page: the CSV download of a date range has exactly the rows of the buckets API', async () => {
+    const today = localParts(Date.now(), HOME.timezone).date;
+    const yesterday = localParts(Date.now() - 86_400_000, HOME.timezone).date;
+    await page.locator('#table-from').fill(yesterday);
+    await page.locator('#table-to').fill(today);
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.getByTestId('energy-table').waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('csv-download').click(),
+    ]);
+    const csv = readFileSync(await download.path(), 'utf8');
+    const rows = parse(csv, { columns: true }) as Record<string, string>[];
+    const from = new Date(localMidnightMs(yesterday, HOME.timezone)).toISOString();
+    // The page's window ends at the next local midnight (23 or 25 h after today's on a DST day).
+    const tomorrow = localParts(localMidnightMs(today, HOME.timezone) + 36 * 3_600_000, HOME.timezone).date;
+    const nextMidnight = new Date(localMidnightMs(tomorrow, HOME.timezone)).toISOString();
+    const api = (await (
+      await fetch(`${harness.url}/v1/sites/home/buckets?from=${from}&to=${nextMidnight}&limit=50000`)
+    ).json()) as { channel: string; bucketStart: string; energyWh: number; quality: string }[];
+    assert.ok(api.length > 96 * 5, `two local days of 5 channels (${api.length} buckets)`);
+    assert.equal(rows.length, api.length);
+    rows.forEach((r, i) => {
+      const b = api[i]!;
+      assert.equal(r['channel'], b.channel);
+      assert.equal(r['bucketStart'], b.bucketStart);
+      assert.equal(Number(r['energyWh']), b.energyWh);
+      assert.equal(r['quality'], b.quality);
+    });
+    const starts = new Set(api.map((b) => b.bucketStart));
+    assert.equal(await page.locator('[data-testid=energy-table] tbody tr').count(), starts.size);
+    assert.deepEqual(problems, []);
+  });
+
+  it('explore page: rollups from buckets, analytics shown or clearly not available', async () => {
+    await page.goto(`${harness.url}/#/explore/home?channel=load&days=7&interval=day`);
+    await page.getByTestId('rollup-table').waitFor();
+    assert.ok((await page.locator('[data-testid=rollup-table] tbody tr').count()) >= 2);
+    for (const id of ['explore-histogram', 'explore-acf', 'explore-forecast']) {
+      const text = (await page.locator(`#${id}`).textContent()) ?? '';
+      assert.ok(
+        /not available/.test(text) || (await page.locator(`#${id} table`).count()) > 0,
+        `${id}: ${text}`,
+      );
+    }
+    await page.screenshot({ path: `${ARTIFACTS}/explore.png`, fullPage: true });
+    assert.deepEqual(problems, []);
+  });
+
+  it('works at 375 px, by keyboard, and in dark mode', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.goto(`${harness.url}/?width=375#/site/home`);
+    await page.locator(CHART_HAS_POINTS).waitFor();
+    for (const card of await page.locator('main > *, header').all()) {
+      const box = await card.boundingBox();
+      assert.ok(box && box.x >= 0 && box.x + box.width <= 375, `fits in 375 px: ${JSON.stringify(box)}`);
+    }
+    await page.screenshot({ path: `${ARTIFACTS}/site-375.png`, fullPage: true });
+    await page.keyboard.press('Tab');
+    assert.equal(await page.locator(':focus').textContent(), 'Skip to content');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.locator(':focus').textContent(), 'Fleet');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('devices-up').waitFor();
+    const light = await page
+      .locator('body')
+      .evaluate((el) => el.ownerDocument.defaultView?.getComputedStyle(el).backgroundColor);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const dark = await page
+      .locator('body')
+      .evaluate((el) => el.ownerDocument.defaultView?.getComputedStyle(el).backgroundColor);
+    assert.notEqual(dark, light);
+    await page.screenshot({ path: `${ARTIFACTS}/fleet-375-dark.png`, fullPage: true });
+    assert.deepEqual(problems, []);
+  });
+});
