@@ -6,11 +6,14 @@ import type { Store } from '../store/store.ts';
 import { frameworkErrorHandler, makeErrorHandler, notFoundHandler } from './errors.ts';
 import { registerOpenApi } from './openapi.ts';
 import type { RouteDeps } from './route-deps.ts';
+import { anomalyRoutes } from './routes/anomalies.ts';
 import { healthRoutes } from './routes/health.ts';
 import { readingRoutes } from './routes/readings.ts';
 import { seedDataRoutes } from './routes/seed-data.ts';
 import { seedForecastRoutes } from './routes/seed-forecast.ts';
 import { seedTopUsersRoutes } from './routes/seed-topusers.ts';
+import { seriesAnalyticsRoutes } from './routes/series-analytics.ts';
+import { seriesForecastRoutes } from './routes/series-forecast.ts';
 import { siteRoutes } from './routes/sites.ts';
 import { SHARED_SCHEMAS } from './schemas/problem.ts';
 import { validatorCompiler } from './validation.ts';
@@ -51,5 +54,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.register(seedForecastRoutes, routeDeps);
   app.register(siteRoutes, { ...routeDeps, prefix: '/v1' });
   app.register(readingRoutes, { ...routeDeps, prefix: '/v1' });
+  app.register(seriesAnalyticsRoutes, { ...routeDeps, prefix: '/v1' });
+  app.register(seriesForecastRoutes, { ...routeDeps, prefix: '/v1' });
+  app.register(anomalyRoutes, { ...routeDeps, prefix: '/v1' });
   return app;
 }
