@@ -21,6 +21,9 @@ export interface SeasonalPeriod {
   name: 'day' | 'week' | null;
 }
 
+/** How far a multiple of a period must stand out of its neighbours to count as a period of its own. */
+const MARGIN = 0.03;
+
 /** ACF with missing values: each lag averages over the pairs where both values exist. */
 export function acf(values: ArrayLike<number>, maxLag: number): { acf: number[]; n: number } {
   let sum = 0;
@@ -83,7 +86,7 @@ export function pacfFromAcf(r: readonly number[]): number[] {
 /**
  * Seasonal periods: ACF peaks (highest within ±k/4 lags) above the band and 0.1, from lag 8 on. A multiple
  * of a shorter period found counts only when it stands out from its neighbours one (longest) shorter period away
- * (672 stands out of 576 and 768 when weeks differ; 192 does not when only days repeat).
+ * (by 0.03: 672 stands out of 576 and 768 when weeks differ; 192 does not when only days repeat).
  */
 export function seasonalPeriods(r: readonly number[], band: number): SeasonalPeriod[] {
   const peaks: number[] = [];
@@ -111,7 +114,7 @@ export function seasonalPeriods(r: readonly number[], band: number): SeasonalPer
     }
     const below = r[k - base];
     const above = r[k + base];
-    if (below !== undefined && r[k]! > below + 0.05 && (above === undefined || r[k]! > above + 0.05)) {
+    if (below !== undefined && r[k]! > below + MARGIN && (above === undefined || r[k]! > above + MARGIN)) {
       found.push(k);
     }
   }

@@ -79,7 +79,8 @@ export async function loadAnomalyInput(
           toMs,
           level: OUTLIER_LEVEL,
         });
-        forecasts[channel] = f.points;
+        // Only a backtested model has intervals calibrated well enough to call a value abnormal.
+        if (f.chosenBy === 'backtest') forecasts[channel] = f.points;
       } catch {
         // Without enough history there is no forecast to compare with; the other detectors still run.
       }

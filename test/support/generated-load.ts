@@ -17,7 +17,8 @@ export function structuralWh(tMs: number, levelChangeMs: number): number {
   const hour = (tMs % 86_400_000) / 3_600_000;
   const weekday = new Date(tMs).getUTCDay();
   const weekend = weekday === 0 || weekday === 6;
-  const morning = Math.exp(-((hour - 7.5) ** 2) / 2);
+  // People sleep in at weekends: the morning peak comes two hours later.
+  const morning = Math.exp(-((hour - (weekend ? 9.5 : 7.5)) ** 2) / 2);
   const evening = Math.exp(-((hour - 19) ** 2) / 4);
   const midday = weekend ? 0.6 * Math.exp(-((hour - 13) ** 2) / 8) : 0;
   const level = tMs >= levelChangeMs ? 1.3 : 1;

@@ -70,10 +70,15 @@ export function forecastSeries(req: ForecastRequest): SeriesForecast | ForecastR
   const forecaster = model.prepare(grid, originIdx);
   const points = forecaster([originIdx], horizonSlots)[0]!;
   const table = calibrate(grid, forecaster, originIdx, horizonSlots, dataStart + model.minHistorySlots);
+  const fallback = naiveDifferences(grid, originIdx);
+  // Without a single past error to learn from, an interval would be a point: refuse rather than mislead.
+  if (table.all.length === 0 && fallback.length === 0) {
+    return { ok: false, neededSlots: 2 * SLOTS_PER_DAY, foundSlots };
+  }
   const intervals = withIntervals(
     points,
     table,
-    naiveDifferences(grid, originIdx),
+    fallback,
     grid,
     originIdx,
     level,
