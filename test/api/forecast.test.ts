@@ -87,7 +87,9 @@ describe('GET /forecast', () => {
     assert.equal(v1.statusCode, 200, v1.body);
     const v1body = v1.json() as { model: string; points: { valueWh: number }[] };
     assert.equal(v1body.model, body.method);
-    body.data.forEach((d, i) => close(d.value, v1body.points[i]!.valueWh / 1000, `slot ${i}`));
+    body.data.forEach((d, i) => {
+      close(d.value, v1body.points[i]!.valueWh / 1000, `slot ${i}`);
+    });
   });
 
   test('with two days of history: the mean of the same time of day', async () => {
