@@ -6,6 +6,7 @@ import { registerDemo } from './demo.ts';
 import { registerExport } from './export.ts';
 import { registerImport } from './import.ts';
 import { registerMigrate } from './migrate.ts';
+import { registerReport } from './report.ts';
 import { registerServe } from './serve.ts';
 
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerExport(program);
   registerMigrate(program);
+  registerReport(program);
   return program;
 }
 
