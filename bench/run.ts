@@ -15,6 +15,8 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   'get-data': async () => (await import('./get-data.ts')).bench,
   'post-data': async () => (await import('./post-data.ts')).bench,
   'import-csv': async () => (await import('./import-csv.ts')).bench,
+  forecast: async () => (await import('./forecast.ts')).bench,
+  anomalies: async () => (await import('./anomalies.ts')).bench,
 };
 
 const SELF = fileURLToPath(import.meta.url);

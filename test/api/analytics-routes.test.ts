@@ -159,7 +159,7 @@ describe('/v1 analytics routes', () => {
     assert.equal(body.backtest.chosen, body.model);
     assert.equal(res.headers['x-forecast-model'], body.model);
     assert.equal(body.points.length, 96);
-    assert.equal(body.backtest.scores.length, 4);
+    assert.equal(body.backtest.scores.length, 5);
     for (const p of body.points) assert.ok(p.lowerWh <= p.valueWh && p.valueWh <= p.upperWh);
     const csv = await get(
       '/v1/sites/flat/series/load/forecast?from=2024-01-22T00:00:00Z&to=2024-01-22T01:00:00Z&format=csv&model=seasonal-naive-weekly',

@@ -24,7 +24,7 @@ export const seedForecastRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (a
         tags: ['seed'],
         summary: 'Expected consumption of a spaceship over a window',
         description:
-          'The model with the lowest MASE in a rolling-origin backtest on the ship’s own history before start (seasonal naive daily or weekly, the weekly seasonal profile, double-seasonal Holt–Winters; see GET /v1/sites/{siteId}/series/consumption/backtest), named in `method` and the x-forecast-model header, with 80% intervals from the quantiles of its own past errors. With under 15 days of history: the seasonal profile, the mean of the same weekday and time of day over the last up to 4 weeks (at least 1 week of history), else of the same time of day over the last up to 7 days (at least 1 day), with 80% intervals from the 10th and 90th percentiles, or mean ± 1.2816·sd below 5 values.',
+          'The model with the lowest MASE in a rolling-origin backtest on the ship’s own history before start (seasonal naive daily or weekly, the weekly seasonal profile, double-seasonal Holt–Winters, the robust day-type median; see GET /v1/sites/{siteId}/series/consumption/backtest), named in `method` and the x-forecast-model header, with 80% intervals from the quantiles of its own past errors. With under 15 days of history: the seasonal profile, the mean of the same weekday and time of day over the last up to 4 weeks (at least 1 week of history), else of the same time of day over the last up to 7 days (at least 1 day), with 80% intervals from the 10th and 90th percentiles, or mean ± 1.2816·sd below 5 values.',
         querystring: ForecastQuery,
         response: {
           200: { ...json(ForecastResponse, 'Forecast'), headers: FORECAST_HEADERS },

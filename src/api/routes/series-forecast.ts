@@ -64,7 +64,7 @@ export const seriesForecastRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async 
         tags: ['analytics'],
         summary: 'Forecast of a series with prediction intervals, by the model its own backtest chose',
         description:
-          'Models: seasonal naive (daily, weekly), the weekly seasonal profile, and double-seasonal Holt–Winters. A rolling-origin backtest on the history before `from` picks the lowest MASE (with under 15 days of history: the profile). Intervals come from the quantiles of the model’s own errors from earlier origins.',
+          'Models: seasonal naive (daily, weekly), the weekly seasonal profile, double-seasonal Holt–Winters, and the robust day-type median (median of the same working-day or weekend time of day ±15 min over 3 weeks). A rolling-origin backtest on the history before `from` picks the lowest MASE (with under 15 days of history: the profile). Intervals come from the quantiles of the model’s own errors from earlier origins.',
         params: SeriesParams,
         querystring: SeriesForecastQuery,
         response: {

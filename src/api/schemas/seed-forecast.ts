@@ -23,7 +23,7 @@ export const ForecastResponse = Type.Object({
   expected_consumption: Type.Number({ description: 'kWh expected over [start, end)' }),
   method: StringEnum([...MODEL_NAMES, 'seasonal-profile-daily'] as const, {
     description:
-      'The model used: the backtest’s choice among seasonal-naive-daily, seasonal-naive-weekly, seasonal-profile-weekly (same weekday and time of day over the last up to 4 weeks) and double-seasonal-holt-winters; with under 15 days of history seasonal-profile-weekly or seasonal-profile-daily (same time of day over the last up to 7 days)',
+      'The model used: the backtest’s choice among seasonal-naive-daily, seasonal-naive-weekly, seasonal-profile-weekly (same weekday and time of day over the last up to 4 weeks), double-seasonal-holt-winters and robust-day-type-median; with under 15 days of history seasonal-profile-weekly or seasonal-profile-daily (same time of day over the last up to 7 days)',
   }),
   units: StringEnum(['kWh'] as const),
   interval: Type.Object({ level: Type.Number({ description: 'Central coverage, 0.8' }), ...Bounds }),
