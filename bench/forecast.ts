@@ -2,32 +2,15 @@
 // (../shared/fixtures/exnaton, 4 weeks of 15-minute import of a Swiss household) and on generated load
 // of known structure; target of issue 5: the chosen model's MASE at least 15% below weekly seasonal naive
 // and its 80% interval covering 75–85%. Speed: a month of 15-minute values from a year of history (< 2 s).
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { type Backtest, runBacktest } from '../src/analytics/forecast/backtest.ts';
 import { forecastSeries } from '../src/analytics/forecast/forecast-series.ts';
-import { type SlotValue, toGrid } from '../src/analytics/series-grid.ts';
+import { toGrid } from '../src/analytics/series-grid.ts';
+import { exnatonSlots } from '../test/support/exnaton.ts';
 import { generatedLoad } from '../test/support/generated-load.ts';
 import { type Bench, envInt } from './support/env.ts';
 import type { BenchResult, Metric } from './support/result.ts';
 
 const Q = 900_000;
-const EXNATON = fileURLToPath(
-  new URL('../../shared/fixtures/exnaton/95ce3367-cbce-4a4d-bbe3-da082831d7bd.json', import.meta.url),
-);
-
-/** The Exnaton payload as slot values: kWh per 15 minutes under OBIS 1-0:1.29.0 (import), newest first. */
-export function exnatonSlots(path: string): SlotValue[] {
-  const body = JSON.parse(readFileSync(path, 'utf8')) as { data: Record<string, unknown>[] };
-  return body.data
-    .map((r) => ({
-      tMs: Date.parse(String(r['timestamp'])),
-      energyWh: Number(r['0100011D00FF']) * 1000,
-      coverage: 1,
-    }))
-    .filter((p) => Number.isFinite(p.tMs) && Number.isFinite(p.energyWh))
-    .sort((a, b) => a.tMs - b.tMs);
-}
 
 function accuracyMetrics(prefix: string, label: string, bt: Backtest): Metric[] {
   const chosen = bt.scores.find((s) => s.model === bt.chosen)!;
@@ -70,7 +53,7 @@ export const bench: Bench = {
     const notes: string[] = [];
 
     log('exnaton sample: backtest');
-    const ex = exnatonSlots(EXNATON);
+    const ex = exnatonSlots();
     const exGrid = toGrid(ex, ex[0]!.tMs, ex[ex.length - 1]!.tMs + Q, 'Europe/Zurich');
     const exBt = runBacktest(exGrid, exGrid.length, { folds: 7 });
     if (exBt === null) notes.push('exnaton: too short for a backtest');

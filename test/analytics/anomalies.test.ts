@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { detectAnomalies } from '../../src/analytics/anomalies/detect-anomalies.ts';
+import { solarConditionFrom } from '../../src/analytics/anomalies/solar-condition.ts';
 import { sunElevationDeg } from '../../src/analytics/anomalies/sun-position.ts';
 import { ANOMALY_KINDS, type AnomalyKind } from '../../src/analytics/anomalies/types.ts';
 import { type Fault, syntheticHome } from '../support/synthetic-home.ts';
@@ -80,5 +81,20 @@ describe('detectAnomalies', () => {
     const noon = sunElevationDeg(Date.UTC(2024, 5, 21, 11, 30), 47.37, 8.54);
     assert.ok(noon > 64 && noon < 67, String(noon));
     assert.ok(sunElevationDeg(Date.UTC(2024, 5, 21, 23, 30), 47.37, 8.54) < -10);
+  });
+});
+
+describe('solarConditionFrom', () => {
+  test('maps the solar findings onto the status condition', () => {
+    const found = detectAnomalies(syntheticHome(d0, 4, FAULTS).input);
+    assert.equal(solarConditionFrom(found), 'negative');
+    const daylight = found.filter((a) => a.kind === 'solar-missing-in-daylight');
+    assert.equal(solarConditionFrom(daylight), 'zero-in-daylight');
+    const missing = daylight.map((a) => ({
+      ...a,
+      measured: { ...a.measured, missingSlots: a.measured['slots']! },
+    }));
+    assert.equal(solarConditionFrom(missing), 'missing');
+    assert.equal(solarConditionFrom([]), 'ok');
   });
 });

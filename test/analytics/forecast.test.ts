@@ -6,6 +6,7 @@ import { runBacktest, weeklyNaiveScale } from '../../src/analytics/forecast/back
 import { forecastSeries } from '../../src/analytics/forecast/forecast-series.ts';
 import { MODEL_NAMES } from '../../src/analytics/forecast/models.ts';
 import { toGrid } from '../../src/analytics/series-grid.ts';
+import { exnatonSlots } from '../support/exnaton.ts';
 import { generatedLoad } from '../support/generated-load.ts';
 
 const Q = 900_000;
@@ -84,5 +85,18 @@ describe('forecasting on generated load with daily and weekly cycles', () => {
     assert.equal(r.chosenBy, 'short-history');
     assert.equal(r.model, 'seasonal-profile-weekly');
     assert.equal(r.backtest, null);
+  });
+});
+
+describe('forecasting the Exnaton smart-meter sample (a real household, 4 weeks of 15-minute import)', () => {
+  test('the chosen model beats weekly seasonal naive by at least 15% MASE, with 75–85% coverage', () => {
+    const ex = exnatonSlots();
+    assert.equal(ex.length, 2688);
+    const grid = toGrid(ex, ex[0]!.tMs, ex[ex.length - 1]!.tMs + Q, 'Europe/Zurich');
+    const bt = runBacktest(grid, grid.length, { folds: 7 })!;
+    const chosen = bt.scores.find((s) => s.model === bt.chosen)!;
+    const naive = bt.scores.find((s) => s.model === 'seasonal-naive-weekly')!;
+    assert.ok(chosen.mase <= 0.85 * naive.mase, `${chosen.model} ${chosen.mase} vs naive ${naive.mase}`);
+    assert.ok(chosen.coverage >= 0.75 && chosen.coverage <= 0.85, `coverage ${chosen.coverage}`);
   });
 });
