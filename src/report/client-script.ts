@@ -1,6 +1,6 @@
 // The script of the report page: draws every chart of the embedded model with uPlot (inlined next to it)
 // and marks each chart's element data-drawn="1" once uPlot has drawn it, which the browser test checks.
-export const CLIENT_SCRIPT = String.raw`
+export const CLIENT_SCRIPT = `
 (function () {
   var model = JSON.parse(document.getElementById('report-model').textContent);
   var bars = uPlot.paths.bars({ size: [0.8, 40] });
