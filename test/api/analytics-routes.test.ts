@@ -2,6 +2,7 @@
 // parameter a 400 problem+json naming it (DESIGN §5).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import fc from 'fast-check';
 import type { Reading } from '../../src/domain/reading.ts';
 import { generatedLoad } from '../support/generated-load.ts';
 import { syntheticHome } from '../support/synthetic-home.ts';
@@ -274,6 +275,47 @@ describe('/v1 analytics routes', () => {
         'insufficient-history',
       ),
       '/from',
+    );
+  });
+
+  test('property: no query string makes an analytics route answer 5xx (DESIGN §5)', async () => {
+    const value = fc.oneof(
+      fc.constantFrom(
+        '',
+        '0',
+        '-1',
+        '1e400',
+        'NaN',
+        '2024-01-10T00:00:00Z',
+        '2024-13-01T00:00:00Z',
+        'UTC',
+        'csv',
+      ),
+      fc.string({ maxLength: 12 }),
+      fc.integer({ min: -5, max: 5000 }).map(String),
+    );
+    const route = fc.constantFrom('rollup', 'profile', 'histogram', 'acf', 'backtest', 'forecast');
+    const field = fc.constantFrom(
+      'from',
+      'to',
+      'tz',
+      'interval',
+      'kind',
+      'bins',
+      'lag',
+      'level',
+      'model',
+      'folds',
+      'horizon',
+      'format',
+    );
+    await fc.assert(
+      fc.asyncProperty(route, fc.array(fc.tuple(field, value), { maxLength: 3 }), async (r, pairs) => {
+        const query = pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+        const res = await get(`/v1/sites/flat/series/load/${r}?${query}`);
+        assert.ok(res.statusCode < 500, `${r}?${query} → ${res.statusCode} ${res.body.slice(0, 300)}`);
+      }),
+      { numRuns: 60 },
     );
   });
 });
