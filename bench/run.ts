@@ -18,6 +18,8 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   'powerwall-pollers': async () => (await import('./powerwall-pollers.ts')).bench,
   'roofs-import': async () => (await import('./roofs-import.ts')).bench,
   dashboard: async () => (await import('./dashboard.ts')).bench,
+  forecast: async () => (await import('./forecast.ts')).bench,
+  anomalies: async () => (await import('./anomalies.ts')).bench,
 };
 
 const SELF = fileURLToPath(import.meta.url);

@@ -9,6 +9,7 @@ import { frameworkErrorHandler, makeErrorHandler, notFoundHandler } from './erro
 import { LiveFeed } from './live-feed.ts';
 import { registerOpenApi } from './openapi.ts';
 import type { RouteDeps } from './route-deps.ts';
+import { anomalyRoutes } from './routes/anomalies.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { healthRoutes } from './routes/health.ts';
 import { liveRoutes } from './routes/live.ts';
@@ -17,6 +18,8 @@ import { roofRoutes } from './routes/roofs.ts';
 import { seedDataRoutes } from './routes/seed-data.ts';
 import { seedForecastRoutes } from './routes/seed-forecast.ts';
 import { seedTopUsersRoutes } from './routes/seed-topusers.ts';
+import { seriesAnalyticsRoutes } from './routes/series-analytics.ts';
+import { seriesForecastRoutes } from './routes/series-forecast.ts';
 import { siteReadingRoutes } from './routes/site-readings.ts';
 import { siteRoutes } from './routes/sites.ts';
 import { statusRoutes } from './routes/status.ts';
@@ -78,5 +81,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.addHook('onClose', async () => live.close());
   app.register(liveRoutes, { ...routeDeps, live, prefix: '/v1' });
   if (deps.webRoot !== undefined) app.register(dashboardRoutes, { webRoot: deps.webRoot });
+  app.register(seriesAnalyticsRoutes, { ...routeDeps, prefix: '/v1' });
+  app.register(seriesForecastRoutes, { ...routeDeps, prefix: '/v1' });
+  app.register(anomalyRoutes, { ...routeDeps, prefix: '/v1' });
   return app;
 }

@@ -8,6 +8,7 @@ import { registerImport } from './import.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerPoll } from './poll.ts';
 import { registerPull } from './pull.ts';
+import { registerReport } from './report.ts';
 import { registerRoofs } from './roofs.ts';
 import { registerServe } from './serve.ts';
 import { registerSimulate } from './simulate.ts';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerRoofs(program);
   registerPoll(program);
   registerPull(program);
+  registerReport(program);
   return program;
 }
 

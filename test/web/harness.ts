@@ -4,7 +4,6 @@
 // the FleetStatus contract from fixed device states. Once the connectors land, this file is what changes:
 // start the simulators and the connectors instead of writeHistory/writeLive and the stand-in.
 import { existsSync } from 'node:fs';
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.ts';
 import type { DeviceStatus, FleetStatus } from '../../src/domain/device-status.ts';
@@ -137,6 +136,8 @@ export async function startDashboardHarness(opts: { livePollMs?: number } = {}):
       lastSeen: new Date(lastMs.get(id) ?? 0).toISOString(),
       consecutiveErrors: errors,
       pollerState,
+      upWindowMs: 60_000,
+      detail: null,
       solar: up
         ? { condition: 'ok', minPowerW: 0, negativeShare: 0, samples: 720, expected: true }
         : { condition: 'missing', minPowerW: null, negativeShare: null, samples: 0, expected: true },

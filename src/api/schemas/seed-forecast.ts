@@ -1,5 +1,6 @@
 // Wire shape of the seed's GET /forecast, extended with the method, per-interval values and an 80% interval.
 import { type Static, Type } from '@sinclair/typebox';
+import { MODEL_NAMES } from '../../analytics/forecast/models.ts';
 import { InstantOut, InstantText, SpaceshipId, StringEnum } from './common.ts';
 
 /** Longest forecast window. */
@@ -20,9 +21,9 @@ const Bounds = {
 export const ForecastResponse = Type.Object({
   datetime: InstantOut('start'),
   expected_consumption: Type.Number({ description: 'kWh expected over [start, end)' }),
-  method: StringEnum(['seasonal-profile-weekly', 'seasonal-profile-daily'] as const, {
+  method: StringEnum([...MODEL_NAMES, 'seasonal-profile-daily'] as const, {
     description:
-      'weekly: same weekday and time of day over the last up to 4 weeks; daily: same time of day over the last up to 7 days',
+      'The model used: the backtest’s choice among seasonal-naive-daily, seasonal-naive-weekly, seasonal-profile-weekly (same weekday and time of day over the last up to 4 weeks), double-seasonal-holt-winters and robust-day-type-median; with under 15 days of history seasonal-profile-weekly or seasonal-profile-daily (same time of day over the last up to 7 days)',
   }),
   units: StringEnum(['kWh'] as const),
   interval: Type.Object({ level: Type.Number({ description: 'Central coverage, 0.8' }), ...Bounds }),
