@@ -6,7 +6,7 @@ import { Value } from '@sinclair/typebox/value';
 
 export const ConfigSchema = Type.Object(
   {
-    /** Database: a DuckDB file path, ':memory:', or (later) a postgres:// URL. */
+    /** Database: a DuckDB file path, ':memory:', or a postgres:// URL. */
     db: Type.String({ minLength: 1, default: './data/wattline.duckdb' }),
     server: Type.Object(
       {

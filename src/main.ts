@@ -2,18 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.ts';
 import type { Config } from './config.ts';
-import { WattlineError } from './domain/errors.ts';
 import { openDuckDbStore } from './store/duckdb-store.ts';
+import { isPostgresUrl, openPostgresStore } from './store/postgres-store.ts';
 import type { Store } from './store/store.ts';
 
-/** Opens the store a `db` setting names: a DuckDB file path or ':memory:'. */
+/** Opens the store a `db` setting names: a postgres:// URL, a DuckDB file path or ':memory:'. */
 export async function openStore(db: string, config: Pick<Config, 'normalize'>): Promise<Store> {
-  if (/^postgres(ql)?:\/\//.test(db)) {
-    throw new WattlineError(
-      'store-failure',
-      'the PostgreSQL backend is not available in this version; use a DuckDB path',
-    );
-  }
+  if (isPostgresUrl(db)) return openPostgresStore({ url: db, normalize: config.normalize });
   return openDuckDbStore({ path: db, normalize: config.normalize });
 }
 

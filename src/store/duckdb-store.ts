@@ -10,10 +10,13 @@ import { DUCKDB_MIGRATIONS } from './duckdb-migrations.ts';
 import { DuckDbSeriesIo, WINNERS } from './duckdb-series-io.ts';
 import { GroupCommit } from './group-commit.ts';
 import { IncrementalIngest } from './incremental-ingest.ts';
+import { checkedPeriodMs } from './rollup-period.ts';
 import type {
   BucketQuery,
   IngestSummary,
   ReadingQuery,
+  RollupQuery,
+  RollupRow,
   SiteEnergy,
   Store,
   TimeRange,
@@ -239,6 +242,29 @@ export class DuckDbStore implements Store {
       out.push(toBucket(row));
     }
     return out;
+  }
+
+  async rollup(q: RollupQuery): Promise<RollupRow[]> {
+    const period = checkedPeriodMs(q.periodMs);
+    const channel = q.channel === undefined ? '' : ' AND channel = $channel';
+    const r = await this.reader().runAndReadAll(
+      `WITH best AS (
+         SELECT channel, bucket_start_ms AS t, arg_min(energy_wh, kind_rank) AS e,
+                arg_min(positive_wh, kind_rank) AS p, arg_min(negative_wh, kind_rank) AS n
+         FROM buckets WHERE site_id = $site${channel}${rangeClause(q.fromMs, q.toMs)}
+         GROUP BY channel, bucket_start_ms)
+       SELECT channel, t - ((t % ${period}) + ${period}) % ${period} AS period_ms, sum(e), sum(p), sum(n), count(*)
+       FROM best GROUP BY channel, period_ms ORDER BY channel, period_ms`,
+      q.channel === undefined ? { site: q.siteId } : { site: q.siteId, channel: q.channel },
+    );
+    return r.getRowsJS().map((row) => ({
+      channel: row[0] as string,
+      periodStartMs: Number(row[1]),
+      energyWh: row[2] as number,
+      positiveWh: row[3] as number,
+      negativeWh: row[4] as number,
+      buckets: Number(row[5]),
+    }));
   }
 
   async topSites(q: TopQuery): Promise<SiteEnergy[]> {

@@ -1,0 +1,65 @@
+// Schema migrations of the PostgreSQL backend, applied in order at open (and by `wattline migrate`); each
+// runs once, in its own transaction, recorded in schema_migrations. Times are epoch milliseconds (bigint)
+// to match the domain and the DuckDB backend. Identifiers use the "C" collation: byte order, as in DuckDB,
+// so both backends sort sites and channels alike, and text comparisons in the indexes are cheapest.
+import type { Migration } from './duckdb-migrations.ts';
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'sites, raw reading log, 15-minute buckets, series versions',
+    statements: [
+      `CREATE TABLE sites (
+        site_id text COLLATE "C" PRIMARY KEY,
+        name text NOT NULL,
+        timezone text NOT NULL,
+        source text NOT NULL,
+        metadata jsonb NOT NULL,
+        created_ms bigint NOT NULL
+      )`,
+      // The raw log keeps every accepted reading. seq comes from the database, so that readings written by
+      // different processes are ordered too: the winner at an instant is the latest (received_ms, seq).
+      // The primary key is also the index every neighbourhood read of incremental ingest uses.
+      `CREATE TABLE readings (
+        site_id text COLLATE "C" NOT NULL,
+        channel text COLLATE "C" NOT NULL,
+        kind text COLLATE "C" NOT NULL,
+        t_ms bigint NOT NULL,
+        end_ms bigint,
+        value double precision NOT NULL,
+        received_ms bigint NOT NULL,
+        seq bigint GENERATED ALWAYS AS IDENTITY,
+        PRIMARY KEY (site_id, channel, kind, t_ms, seq)
+      )`,
+      // One row per (series, bucket, kind): the key makes a doubled bucket impossible, whatever a writer
+      // does. Time before kind, so that a site/channel/time-range read is one tight index range.
+      `CREATE TABLE buckets (
+        site_id text COLLATE "C" NOT NULL,
+        channel text COLLATE "C" NOT NULL,
+        bucket_start_ms bigint NOT NULL,
+        kind text COLLATE "C" NOT NULL,
+        kind_rank smallint NOT NULL,
+        energy_wh double precision NOT NULL,
+        positive_wh double precision NOT NULL,
+        negative_wh double precision NOT NULL,
+        coverage double precision NOT NULL,
+        samples integer NOT NULL,
+        min_power_w double precision NOT NULL,
+        max_power_w double precision NOT NULL,
+        quality text NOT NULL,
+        PRIMARY KEY (site_id, channel, bucket_start_ms, kind)
+      )`,
+      // Store-wide time range and top-N windows without a full scan.
+      'CREATE INDEX buckets_by_time ON buckets (bucket_start_ms)',
+      // Every series that has readings, with a version bumped by each write: a process keeps a series'
+      // tail in memory only while the version it last wrote is still the current one.
+      `CREATE TABLE series (
+        site_id text COLLATE "C" NOT NULL,
+        channel text COLLATE "C" NOT NULL,
+        kind text COLLATE "C" NOT NULL,
+        version bigint NOT NULL,
+        PRIMARY KEY (site_id, channel, kind)
+      )`,
+    ],
+  },
+];

@@ -1,0 +1,441 @@
+// The PostgreSQL backend, for teams that already run PostgreSQL or run several wattline processes against
+// one database. Writes go through one writer connection per process (group commit, COPY); reads through a
+// small pool. Several processes may write the same series: each transaction takes striped advisory locks
+// on its series (all at once, sorted), checks every series' version against the one it last wrote, and
+// drops a cached tail that another process has made stale. The buckets' primary key backs this up: a
+// doubled bucket is an error, never a silent double count.
+import pg from 'pg';
+import type { SeriesBucket } from '../domain/bucket.ts';
+import { type Reading, type ReadingKind, seriesKindKey } from '../domain/reading.ts';
+import type { Site } from '../domain/site.ts';
+import type { NormalizeOptions } from '../normalize/options.ts';
+import { GroupCommit } from './group-commit.ts';
+import { IncrementalIngest } from './incremental-ingest.ts';
+import { lockAll, newSiteLock, seriesLock, siteLock, siteOfLock } from './postgres-locks.ts';
+import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
+import { PostgresSeriesIo } from './postgres-series-io.ts';
+import { checkedPeriodMs } from './rollup-period.ts';
+import type {
+  BucketQuery,
+  IngestSummary,
+  ReadingQuery,
+  RollupQuery,
+  RollupRow,
+  SiteEnergy,
+  Store,
+  TimeRange,
+  TopQuery,
+} from './store.ts';
+
+export interface PostgresStoreOptions {
+  /** Connection URL, e.g. postgres://user@127.0.0.1:5432/wattline. */
+  url: string;
+  /** Normalization options for every site (e.g. maxGapMs). */
+  normalize?: Partial<NormalizeOptions>;
+  /** Clock for created timestamps (epoch ms). */
+  clock?: () => number;
+  /** Reader connections (default 4). */
+  readers?: number;
+}
+
+/** True for a `db` setting that names a PostgreSQL database. */
+export function isPostgresUrl(db: string): boolean {
+  return /^postgres(ql)?:\/\//.test(db);
+}
+
+/** Opens a PostgreSQL store, applying pending migrations first. */
+export async function openPostgresStore(opts: PostgresStoreOptions): Promise<PostgresStore> {
+  // bigint (epoch ms, counts) as JavaScript numbers: every value wattline stores is a safe integer.
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(pg.types.builtins.INT8, Number);
+  const writer = new pg.Client({ connectionString: opts.url, types });
+  const pool = new pg.Pool({ connectionString: opts.url, types, max: opts.readers ?? 4 });
+  // A dropped connection is reported on the next query (and by ping); without a listener it would crash.
+  writer.on('error', () => undefined);
+  pool.on('error', () => undefined);
+  try {
+    await writer.connect();
+    await migratePostgres(writer, opts.clock ?? Date.now);
+  } catch (e) {
+    await writer.end().catch(() => undefined);
+    await pool.end().catch(() => undefined);
+    throw e;
+  }
+  return new PostgresStore(writer, pool, opts);
+}
+
+/** A fixed session lock id: one process at a time applies migrations. */
+const MIGRATION_LOCK = 0x5741_5454_0001;
+
+/** Applies pending migrations, each in its own transaction; safe to run from several processes at once. */
+export async function migratePostgres(client: pg.ClientBase, now: () => number): Promise<number> {
+  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+  try {
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_ms bigint NOT NULL)',
+    );
+    let current = await schemaVersionOf(client);
+    for (const m of POSTGRES_MIGRATIONS) {
+      if (m.version <= current) continue;
+      await client.query('BEGIN');
+      try {
+        for (const sql of m.statements) await client.query(sql);
+        await client.query('INSERT INTO schema_migrations VALUES ($1, $2, $3)', [m.version, m.name, now()]);
+        await client.query('COMMIT');
+      } catch (e) {
+        await client.query('ROLLBACK');
+        throw e;
+      }
+      current = m.version;
+    }
+    return current;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+  }
+}
+
+async function schemaVersionOf(client: pg.ClientBase | pg.Pool): Promise<number> {
+  const r = await client.query('SELECT coalesce(max(version), 0) AS v FROM schema_migrations');
+  return Number(r.rows[0].v);
+}
+
+function rangeClause(fromMs?: number, toMs?: number): string {
+  const parts: string[] = [];
+  if (fromMs !== undefined) parts.push(`bucket_start_ms >= ${Math.floor(fromMs)}`);
+  if (toMs !== undefined) parts.push(`bucket_start_ms < ${Math.ceil(toMs)}`);
+  return parts.length === 0 ? '' : ` AND ${parts.join(' AND ')}`;
+}
+
+const BUCKET_COLUMNS =
+  'site_id, channel, bucket_start_ms, energy_wh, positive_wh, negative_wh, coverage, samples, min_power_w, max_power_w, quality';
+
+interface BucketRow {
+  site_id: string;
+  channel: string;
+  bucket_start_ms: number;
+  energy_wh: number;
+  positive_wh: number;
+  negative_wh: number;
+  coverage: number;
+  samples: number;
+  min_power_w: number;
+  max_power_w: number;
+  quality: SeriesBucket['quality'];
+}
+
+function toBucket(row: BucketRow): SeriesBucket {
+  return {
+    siteId: row.site_id,
+    channel: row.channel,
+    bucketStartMs: row.bucket_start_ms,
+    energyWh: row.energy_wh,
+    positiveWh: row.positive_wh,
+    negativeWh: row.negative_wh,
+    coverage: row.coverage,
+    samples: row.samples,
+    minPowerW: row.min_power_w,
+    maxPowerW: row.max_power_w,
+    quality: row.quality,
+  };
+}
+
+interface SiteRow {
+  site_id: string;
+  name: string;
+  timezone: string;
+  source: string;
+  metadata: Record<string, unknown>;
+}
+
+function toSite(row: SiteRow): Site {
+  return {
+    siteId: row.site_id,
+    name: row.name,
+    timezone: row.timezone,
+    source: row.source,
+    metadata: row.metadata ?? {},
+  };
+}
+
+export class PostgresStore implements Store {
+  readonly backend = 'postgres';
+  private readonly engine: IncrementalIngest;
+  /** Version of each series as this process last wrote or validated it (see PostgresSeriesIo). */
+  private readonly versions = new Map<string, number>();
+  /** Sites known to exist (sites are never deleted), so that ingest neither inserts nor locks them. */
+  private readonly knownSites = new Set<string>();
+  private readonly io: PostgresSeriesIo;
+  private readonly commits: GroupCommit;
+  private closed = false;
+
+  constructor(
+    private readonly writer: pg.Client,
+    private readonly pool: pg.Pool,
+    private readonly opts: PostgresStoreOptions,
+  ) {
+    const normalize = opts.normalize ?? {};
+    // No series is trusted at start: each is checked against the database on first write.
+    this.engine = new IncrementalIngest({ optionsFor: () => normalize, knownSeries: [], lastSeq: 0 });
+    this.io = new PostgresSeriesIo(writer, this.versions);
+    this.commits = new GroupCommit({
+      begin: () => this.writer.query('BEGIN').then(() => undefined),
+      lock: (names) =>
+        lockAll(
+          this.writer,
+          names.filter((n) => {
+            const site = siteOfLock(n);
+            return site === undefined || !site.onlyIfNew || !this.knownSites.has(site.siteId);
+          }),
+        ),
+      commit: () => this.writer.query('COMMIT').then(() => undefined),
+      rollback: () => this.writer.query('ROLLBACK').then(() => undefined),
+      onRollback: () => {
+        // Tails, versions and sites may hold what was just rolled back: forget them all.
+        this.engine.reset([], 0);
+        this.versions.clear();
+        this.knownSites.clear();
+      },
+    });
+  }
+
+  private now(): number {
+    return (this.opts.clock ?? Date.now)();
+  }
+
+  async schemaVersion(): Promise<number> {
+    return schemaVersionOf(this.pool);
+  }
+
+  async upsertSites(sites: readonly Site[]): Promise<void> {
+    if (sites.length === 0) return;
+    await this.commits.run(
+      () => this.writeSites(sites, true),
+      sites.map((s) => siteLock(s.siteId)),
+    );
+  }
+
+  /** Writes sites in one statement; the caller holds their locks. */
+  private async writeSites(given: readonly Site[], overwrite: boolean): Promise<void> {
+    // One row per id (the last given wins): an upsert may not touch the same row twice.
+    const sites = [...new Map(given.map((s) => [s.siteId, s])).values()];
+    const conflict = overwrite
+      ? 'DO UPDATE SET name = excluded.name, timezone = excluded.timezone, source = excluded.source, metadata = excluded.metadata'
+      : 'DO NOTHING';
+    const rows = sites.map((s) => ({
+      site_id: s.siteId,
+      name: s.name,
+      timezone: s.timezone,
+      source: s.source,
+      metadata: s.metadata ?? {},
+    }));
+    await this.writer.query(
+      `INSERT INTO sites (site_id, name, timezone, source, metadata, created_ms)
+       SELECT site_id, name, timezone, source, metadata, $2 FROM jsonb_to_recordset($1::jsonb)
+         AS x(site_id text, name text, timezone text, source text, metadata jsonb)
+       ORDER BY site_id
+       ON CONFLICT (site_id) ${conflict}`,
+      [JSON.stringify(rows), this.now()],
+    );
+    for (const s of sites) this.knownSites.add(s.siteId);
+  }
+
+  async getSite(siteId: string): Promise<Site | undefined> {
+    const r = await this.pool.query<SiteRow>({
+      name: 'wl-get-site',
+      text: 'SELECT site_id, name, timezone, source, metadata FROM sites WHERE site_id = $1',
+      values: [siteId],
+    });
+    return r.rows.length === 0 ? undefined : toSite(r.rows[0]!);
+  }
+
+  async listSites(): Promise<Site[]> {
+    const r = await this.pool.query<SiteRow>(
+      'SELECT site_id, name, timezone, source, metadata FROM sites ORDER BY site_id',
+    );
+    return r.rows.map(toSite);
+  }
+
+  async ingest(readings: readonly Reading[], defaultSite: Partial<Site> = {}): Promise<IngestSummary> {
+    if (this.closed) throw new Error('store is closed');
+    const siteIds = [...new Set(readings.map((r) => r.siteId))];
+    const series = new Map<string, Reading>();
+    for (const r of readings) {
+      const key = seriesKindKey(r);
+      if (!series.has(key)) series.set(key, r);
+    }
+    const locks = [...siteIds.map(newSiteLock), ...[...series.values()].map(seriesLock)];
+    return this.commits.run(async () => {
+      const missing = siteIds.filter((id) => !this.knownSites.has(id));
+      if (missing.length > 0) {
+        await this.writeSites(
+          missing.map((siteId) => ({
+            siteId,
+            name: defaultSite.name ?? siteId,
+            timezone: defaultSite.timezone ?? 'UTC',
+            source: defaultSite.source ?? 'push',
+            metadata: defaultSite.metadata ?? {},
+          })),
+          false,
+        );
+      }
+      await this.validateTails([...series.values()]);
+      return this.engine.ingest(this.io, readings);
+    }, locks);
+  }
+
+  /**
+   * Under the series' locks: drops the cached tail of every series another process wrote since this one
+   * last did (its version moved), and tells the engine which series exist.
+   */
+  private async validateTails(series: readonly Reading[]): Promise<void> {
+    const r = await this.writer.query<{ site_id: string; channel: string; kind: string; version: number }>({
+      name: 'wl-series-versions',
+      text: `SELECT s.site_id, s.channel, s.kind, s.version FROM series s
+             JOIN unnest($1::text[], $2::text[], $3::text[]) AS u(site_id, channel, kind)
+               ON s.site_id = u.site_id AND s.channel = u.channel AND s.kind = u.kind`,
+      values: [series.map((s) => s.siteId), series.map((s) => s.channel), series.map((s) => s.kind)],
+    });
+    const current = new Map<string, number>();
+    for (const row of r.rows) {
+      current.set(
+        seriesKindKey({ siteId: row.site_id, channel: row.channel, kind: row.kind as ReadingKind }),
+        row.version,
+      );
+    }
+    for (const s of series) {
+      const key = seriesKindKey(s);
+      const version = current.get(key);
+      if (version === this.versions.get(key)) continue;
+      this.engine.forget(key, version !== undefined);
+      if (version === undefined) this.versions.delete(key);
+      else this.versions.set(key, version);
+    }
+  }
+
+  async buckets(q: BucketQuery): Promise<SeriesBucket[]> {
+    const values: unknown[] = [q.siteId];
+    if (q.channel !== undefined) values.push(q.channel);
+    const channel = q.channel === undefined ? '' : ' AND channel = $2';
+    // Precedence between kinds is resolved while reading the rows, as in the DuckDB backend.
+    const r = await this.pool.query<BucketRow>({
+      text: `SELECT ${BUCKET_COLUMNS} FROM buckets WHERE site_id = $1${channel}${rangeClause(q.fromMs, q.toMs)}
+             ORDER BY channel, bucket_start_ms, kind_rank`,
+      values,
+    });
+    const out: SeriesBucket[] = [];
+    for (const row of r.rows) {
+      const prev = out[out.length - 1];
+      if (prev !== undefined && prev.channel === row.channel && prev.bucketStartMs === row.bucket_start_ms)
+        continue;
+      out.push(toBucket(row));
+    }
+    return out;
+  }
+
+  async rollup(q: RollupQuery): Promise<RollupRow[]> {
+    const period = checkedPeriodMs(q.periodMs);
+    const values: unknown[] = [q.siteId];
+    if (q.channel !== undefined) values.push(q.channel);
+    const channel = q.channel === undefined ? '' : ' AND channel = $2';
+    const r = await this.pool.query({
+      text: `WITH best AS (
+               SELECT DISTINCT ON (channel, bucket_start_ms) channel, bucket_start_ms AS t,
+                      energy_wh, positive_wh, negative_wh
+               FROM buckets WHERE site_id = $1${channel}${rangeClause(q.fromMs, q.toMs)}
+               ORDER BY channel, bucket_start_ms, kind_rank)
+             SELECT channel, t - ((t % ${period}) + ${period}) % ${period} AS period_ms, sum(energy_wh) AS e,
+                    sum(positive_wh) AS p, sum(negative_wh) AS n, count(*) AS c
+             FROM best GROUP BY channel, period_ms ORDER BY channel, period_ms`,
+      values,
+    });
+    return r.rows.map((row) => ({
+      channel: row.channel,
+      periodStartMs: Number(row.period_ms),
+      energyWh: row.e,
+      positiveWh: row.p,
+      negativeWh: row.n,
+      buckets: Number(row.c),
+    }));
+  }
+
+  async topSites(q: TopQuery): Promise<SiteEnergy[]> {
+    const values: unknown[] = [];
+    if (q.channel !== undefined) values.push(q.channel);
+    const channel = q.channel === undefined ? '' : ' AND channel = $1';
+    const r = await this.pool.query<{ site_id: string; e: number }>({
+      text: `WITH best AS (
+               SELECT DISTINCT ON (site_id, channel, bucket_start_ms) site_id, energy_wh FROM buckets
+               WHERE true${channel}${rangeClause(q.fromMs, q.toMs)}
+               ORDER BY site_id, channel, bucket_start_ms, kind_rank)
+             SELECT site_id, sum(energy_wh) AS e FROM best GROUP BY site_id
+             ORDER BY e DESC, CASE WHEN site_id ~ '^[+-]?[0-9]{1,18}$' THEN site_id::bigint END NULLS LAST, site_id
+             LIMIT ${Math.max(0, Math.floor(q.count))}`,
+      values,
+    });
+    return r.rows.map((row) => ({ siteId: row.site_id, energyWh: row.e }));
+  }
+
+  async channels(siteId: string): Promise<string[]> {
+    const r = await this.pool.query<{ channel: string }>(
+      'SELECT DISTINCT channel FROM buckets WHERE site_id = $1 ORDER BY channel',
+      [siteId],
+    );
+    return r.rows.map((row) => row.channel);
+  }
+
+  async readings(q: ReadingQuery): Promise<Reading[]> {
+    const values: unknown[] = [q.siteId];
+    const where = ['site_id = $1'];
+    if (q.channel !== undefined) {
+      values.push(q.channel);
+      where.push('channel = $2');
+    }
+    if (q.fromMs !== undefined) where.push(`t_ms >= ${Math.floor(q.fromMs)}`);
+    if (q.toMs !== undefined) where.push(`t_ms < ${Math.ceil(q.toMs)}`);
+    const limit = q.limit === undefined ? '' : ` LIMIT ${Math.floor(q.limit)}`;
+    const r = await this.pool.query({
+      text: `SELECT DISTINCT ON (channel, kind, t_ms) site_id, channel, kind, t_ms, end_ms, value, received_ms
+             FROM readings WHERE ${where.join(' AND ')}
+             ORDER BY channel, kind, t_ms, received_ms DESC, seq DESC${limit}`,
+      values,
+    });
+    return r.rows.map((row) => ({
+      siteId: row.site_id,
+      channel: row.channel,
+      kind: row.kind as ReadingKind,
+      tMs: row.t_ms,
+      endMs: row.end_ms,
+      value: row.value,
+      receivedMs: row.received_ms,
+    }));
+  }
+
+  async timeRange(siteId?: string): Promise<TimeRange | null> {
+    const r = await this.pool.query<{ first: number | null; last: number | null }>(
+      `SELECT min(bucket_start_ms) AS first, max(bucket_start_ms) AS last FROM buckets${siteId === undefined ? '' : ' WHERE site_id = $1'}`,
+      siteId === undefined ? [] : [siteId],
+    );
+    const row = r.rows[0];
+    if (!row || row.first === null || row.last === null) return null;
+    return { firstMs: row.first, lastMs: row.last };
+  }
+
+  async ping(): Promise<boolean> {
+    if (this.closed) return false;
+    try {
+      await this.pool.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Waits for queued writes and closes the connections. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.commits.idle();
+    await this.writer.end();
+    await this.pool.end();
+  }
+}
