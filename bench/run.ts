@@ -15,6 +15,8 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   'get-data': async () => (await import('./get-data.ts')).bench,
   'post-data': async () => (await import('./post-data.ts')).bench,
   'import-csv': async () => (await import('./import-csv.ts')).bench,
+  'ingest-postgres': async () => (await import('./ingest-postgres.ts')).bench,
+  'get-data-backends': async () => (await import('./get-data-backends.ts')).bench,
 };
 
 const SELF = fileURLToPath(import.meta.url);
