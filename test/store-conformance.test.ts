@@ -50,7 +50,7 @@ for (const backend of selectedBackends()) {
     });
     /** A store over a fresh, empty database, closed at the end of the suite. */
     async function fresh(opts?: StoreOpenOptions): Promise<{ store: Store; location: string }> {
-      const location = await h.freshLocation(true);
+      const location = await h.freshLocation();
       const store = await h.open(location, opts);
       open.push(store);
       return { store, location };
@@ -72,7 +72,7 @@ for (const backend of selectedBackends()) {
     });
 
     it('keeps acknowledged data across a reopen, and appends continue the series', async () => {
-      const location = await h.freshLocation();
+      const location = await h.freshLocation(true);
       const a = await h.open(location);
       await a.ingest(
         [0, 15, 30].map((m, i) => reading('interval-energy', T0 + m * MIN, 100 + i, 0, 'import')),
@@ -112,7 +112,7 @@ for (const backend of selectedBackends()) {
             assertSameBuckets(await store.buckets({ siteId, channel: 'grid' }), expectedBuckets(kind, rows));
           },
         ),
-        { numRuns: 40 },
+        { numRuns: 30 },
       );
     });
 
@@ -405,7 +405,7 @@ for (const backend of selectedBackends()) {
               assertSameBuckets(await b.buckets({ siteId }), want);
             },
           ),
-          { numRuns: 25 },
+          { numRuns: 15 },
         );
       });
     });
