@@ -13,6 +13,9 @@ import { type BackendHarness, type StoreOpenOptions, selectedBackends } from './
 
 const KINDS: ReadingKind[] = ['power', 'interval-energy', 'counter'];
 const HOUR = 60 * MIN;
+/** Minutes between drawn instants: dense, hours apart (gaps), or more than a day apart (empty days, and
+ * series spread over many of a backend's time partitions). */
+const SPREADS = [1, 97, 1447];
 
 /** Rows of one series whose value at an instant depends only on the instant and the full set of instants,
  * so that overlapping batches agree and any order gives the same series. */
@@ -93,11 +96,16 @@ for (const backend of selectedBackends()) {
         fc.asyncProperty(
           fc.constantFrom(...KINDS),
           fc.uniqueArray(fc.integer({ min: 0, max: 600 }), { minLength: 1, maxLength: 60 }),
+          fc.constantFrom(...SPREADS),
           fc.integer({ min: 1, max: 6 }),
           fc.integer(),
-          async (kind, minutes, batches, seed) => {
+          async (kind, minutes, spread, batches, seed) => {
             const siteId = nextSite('prop');
-            const rows = seriesRows(kind, minutes, siteId);
+            const rows = seriesRows(
+              kind,
+              minutes.map((m) => m * spread),
+              siteId,
+            );
             const [shuffled] = fc.sample(
               fc.shuffledSubarray(rows, { minLength: rows.length, maxLength: rows.length }),
               { numRuns: 1, seed },
@@ -376,10 +384,15 @@ for (const backend of selectedBackends()) {
           fc.asyncProperty(
             fc.constantFrom(...KINDS),
             fc.uniqueArray(fc.integer({ min: 0, max: 900 }), { minLength: 10, maxLength: 120 }),
+            fc.constantFrom(...SPREADS),
             fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 40 })), { minLength: 2, maxLength: 10 }),
-            async (kind, minutes, slices) => {
+            async (kind, minutes, spread, slices) => {
               const siteId = nextSite('writers');
-              const rows = seriesRows(kind, minutes, siteId);
+              const rows = seriesRows(
+                kind,
+                minutes.map((m) => m * spread),
+                siteId,
+              );
               const half = rows.length >> 1;
               // Random overlapping slices, then both halves, so that every reading is written at least once.
               const batches = [

@@ -1,15 +1,23 @@
-// The PostgreSQL side of incremental ingest: neighbourhood reads on the raw log's primary key, the raw log
-// and buckets written by COPY, stale buckets removed by one set-based DELETE, and each written series'
-// version bumped, all on the writer connection inside the caller's transaction.
+// The PostgreSQL side of incremental ingest: neighbourhood reads over the chunked raw log, readings and
+// buckets written by COPY, stale buckets removed by one set-based DELETE, and each written series' version
+// bumped, all on the writer connection inside the caller's transaction.
 import type pg from 'pg';
 import { type Reading, type ReadingKind, type SeriesReading, seriesKindKey } from '../domain/reading.ts';
+import { DAY_MS } from '../domain/time.ts';
 import type { BucketWindow, KindBucket, SeriesIo, SeriesRef } from './incremental-ingest.ts';
-import { copyNumber, copyRows, copyText } from './postgres-copy.ts';
+import { copyRows, copyText } from './postgres-copy.ts';
 
 const SERIES = 'site_id = $1 AND channel = $2 AND kind = $3';
+/** Chunks that may hold an instant in [$4, $5]: a chunk spans less than a day (see the migration). */
+const CHUNKS_IN = `${SERIES} AND last_ms >= $4 AND last_ms <= $5::bigint + ${DAY_MS} AND first_ms <= $5`;
 
 function params(s: SeriesRef): unknown[] {
   return [s.siteId, s.channel, s.kind];
+}
+
+/** A bigint[] or double precision[] literal for COPY's text format. */
+function arrayText(values: readonly (number | null)[]): string {
+  return `{${values.map((v) => (v === null ? 'NULL' : String(v))).join(',')}}`;
 }
 
 export class PostgresSeriesIo implements SeriesIo {
@@ -22,61 +30,116 @@ export class PostgresSeriesIo implements SeriesIo {
     private readonly versions: Map<string, number>,
   ) {}
 
-  async lastBefore(s: SeriesRef, ms: number): Promise<number | null> {
+  /** Distinct instants of the series in [fromMs, toMs], ascending. */
+  private async instantsIn(s: SeriesRef, fromMs: number, toMs: number): Promise<number[]> {
     const r = await this.client.query({
-      name: 'wl-last-before',
-      text: `SELECT t_ms FROM readings WHERE ${SERIES} AND t_ms < $4 ORDER BY t_ms DESC LIMIT 1`,
-      values: [...params(s), ms],
+      name: 'wl-instants-in',
+      text: `SELECT DISTINCT u FROM reading_chunks, unnest(t_ms) u
+             WHERE ${CHUNKS_IN} AND u >= $4 AND u <= $5 ORDER BY u`,
+      values: [...params(s), fromMs, toMs],
     });
-    return r.rows.length === 0 ? null : Number(r.rows[0].t_ms);
+    return r.rows.map((row) => Number(row.u));
+  }
+
+  /** First and last instant the series may have (bounds, from the chunk keys), or null when it is empty. */
+  private async bounds(s: SeriesRef): Promise<{ minMs: number; maxMs: number } | null> {
+    const r = await this.client.query({
+      name: 'wl-series-bounds',
+      text: `SELECT (SELECT last_ms FROM reading_chunks WHERE ${SERIES} ORDER BY last_ms LIMIT 1) AS lo,
+                    (SELECT last_ms FROM reading_chunks WHERE ${SERIES} ORDER BY last_ms DESC LIMIT 1) AS hi`,
+      values: params(s),
+    });
+    const row = r.rows[0];
+    if (row?.hi === null || row?.hi === undefined) return null;
+    return { minMs: Number(row.lo) - DAY_MS, maxMs: Number(row.hi) };
+  }
+
+  /**
+   * Instants found by widening a window from `startMs` (backwards when `dir` is -1) until `enough` says so
+   * or the window covers the series: nearly always one query, since readings are rarely days apart.
+   */
+  private async search(
+    s: SeriesRef,
+    startMs: number,
+    dir: 1 | -1,
+    enough: (found: number[]) => boolean,
+  ): Promise<number[]> {
+    const b = await this.bounds(s);
+    if (b === null) return [];
+    let widthMs = DAY_MS;
+    for (;;) {
+      const found =
+        dir === 1
+          ? await this.instantsIn(s, startMs, startMs + widthMs)
+          : await this.instantsIn(s, startMs - widthMs, startMs);
+      const covered = dir === 1 ? startMs + widthMs >= b.maxMs : startMs - widthMs <= b.minMs;
+      if (covered || enough(found)) return found;
+      widthMs *= 4;
+    }
+  }
+
+  async lastBefore(s: SeriesRef, ms: number): Promise<number | null> {
+    const found = await this.search(s, ms - 1, -1, (f) => f.length > 0);
+    return found.length === 0 ? null : found[found.length - 1]!;
   }
 
   async distinctAfter(s: SeriesRef, ms: number, limit: number): Promise<number[]> {
-    const r = await this.client.query({
-      name: 'wl-distinct-after',
-      text: `SELECT DISTINCT t_ms FROM readings WHERE ${SERIES} AND t_ms > $4 ORDER BY t_ms LIMIT $5`,
-      values: [...params(s), ms, limit],
-    });
-    return r.rows.map((row) => Number(row.t_ms));
+    const found = await this.search(s, ms + 1, 1, (f) => f.length >= limit);
+    return found.slice(0, limit);
   }
 
   async lastDistinct(s: SeriesRef, limit: number): Promise<number[]> {
-    const r = await this.client.query({
-      name: 'wl-last-distinct',
-      text: `SELECT DISTINCT t_ms FROM readings WHERE ${SERIES} ORDER BY t_ms DESC LIMIT $4`,
-      values: [...params(s), limit],
-    });
-    return r.rows.map((row) => Number(row.t_ms));
+    const b = await this.bounds(s);
+    if (b === null) return [];
+    const found = await this.search(s, b.maxMs, -1, (f) => f.length >= limit);
+    return found.reverse().slice(0, limit);
   }
 
   async readingsAround(s: SeriesRef, fromMs: number, toMs: number): Promise<SeriesReading[]> {
+    const lo = (await this.lastBefore(s, fromMs)) ?? fromMs;
+    const hi = (await this.distinctAfter(s, toMs, 1))[0] ?? toMs;
     const r = await this.client.query({
       name: 'wl-readings-around',
-      text: `SELECT DISTINCT ON (t_ms) kind, t_ms, end_ms, value, received_ms FROM readings
-             WHERE ${SERIES}
-               AND t_ms >= coalesce((SELECT max(t_ms) FROM readings WHERE ${SERIES} AND t_ms < $4), $4)
-               AND t_ms <= coalesce((SELECT min(t_ms) FROM readings WHERE ${SERIES} AND t_ms > $5), $5)
-             ORDER BY t_ms, received_ms DESC, seq DESC`,
-      values: [...params(s), fromMs, toMs],
+      text: `SELECT DISTINCT ON (u.t) u.t, u.e, u.v, u.r FROM reading_chunks c,
+               unnest(c.t_ms, c.end_ms, c.value, c.received_ms) AS u(t, e, v, r)
+             WHERE ${CHUNKS_IN} AND u.t >= $4 AND u.t <= $5
+             ORDER BY u.t, u.r DESC, c.seq DESC`,
+      values: [...params(s), lo, hi],
     });
     return r.rows.map((row) => ({
-      kind: row.kind as ReadingKind,
-      tMs: Number(row.t_ms),
-      endMs: row.end_ms === null ? null : Number(row.end_ms),
-      value: row.value as number,
-      receivedMs: Number(row.received_ms),
+      kind: s.kind,
+      tMs: Number(row.t),
+      endMs: row.e === null ? null : Number(row.e),
+      value: row.v as number,
+      receivedMs: Number(row.r),
     }));
   }
 
-  /** Appends by COPY; the database numbers the rows (seq), so `firstSeq` is not used. */
+  /** Appends by COPY, one chunk per series and UTC day; the database numbers the chunks (seq), so
+   * `firstSeq` is not used. */
   async appendReadings(rows: readonly Reading[], _firstSeq: number): Promise<void> {
+    const chunks = new Map<string, Reading[]>();
+    for (const r of rows) {
+      const key = `${seriesKindKey(r)}\u0000${Math.floor(r.tMs / DAY_MS)}`;
+      const chunk = chunks.get(key);
+      if (chunk) chunk.push(r);
+      else chunks.set(key, [r]);
+    }
+    const list = [...chunks.values()];
     await copyRows(
       this.client,
-      'COPY readings (site_id, channel, kind, t_ms, end_ms, value, received_ms) FROM STDIN',
-      rows.length,
+      'COPY reading_chunks (site_id, channel, kind, first_ms, last_ms, t_ms, end_ms, value, received_ms) FROM STDIN',
+      list.length,
       (i) => {
-        const r = rows[i]!;
-        return `${copyText(r.siteId)}\t${copyText(r.channel)}\t${r.kind}\t${r.tMs}\t${copyNumber(r.endMs)}\t${r.value}\t${r.receivedMs}`;
+        const c = list[i]!;
+        const r = c[0]!;
+        let firstMs = r.tMs;
+        let lastMs = r.tMs;
+        for (const x of c) {
+          if (x.tMs < firstMs) firstMs = x.tMs;
+          if (x.tMs > lastMs) lastMs = x.tMs;
+        }
+        return `${copyText(r.siteId)}\t${copyText(r.channel)}\t${r.kind}\t${firstMs}\t${lastMs}\t${arrayText(c.map((x) => x.tMs))}\t${arrayText(c.map((x) => x.endMs))}\t${arrayText(c.map((x) => x.value))}\t${arrayText(c.map((x) => x.receivedMs))}`;
       },
     );
     await this.bumpVersions(rows);
@@ -87,7 +150,7 @@ export class PostgresSeriesIo implements SeriesIo {
     const seen = new Set<string>();
     const sites: string[] = [];
     const channels: string[] = [];
-    const kinds: string[] = [];
+    const kinds: ReadingKind[] = [];
     for (const r of rows) {
       const key = seriesKindKey(r);
       if (seen.has(key)) continue;

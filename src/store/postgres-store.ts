@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { SeriesBucket } from '../domain/bucket.ts';
 import { type Reading, type ReadingKind, seriesKindKey } from '../domain/reading.ts';
 import type { Site } from '../domain/site.ts';
+import { DAY_MS } from '../domain/time.ts';
 import type { NormalizeOptions } from '../normalize/options.ts';
 import { GroupCommit } from './group-commit.ts';
 import { IncrementalIngest } from './incremental-ingest.ts';
@@ -385,28 +386,37 @@ export class PostgresStore implements Store {
 
   async readings(q: ReadingQuery): Promise<Reading[]> {
     const values: unknown[] = [q.siteId];
-    const where = ['site_id = $1'];
+    const chunks = ['c.site_id = $1'];
+    const instants: string[] = [];
     if (q.channel !== undefined) {
       values.push(q.channel);
-      where.push('channel = $2');
+      chunks.push('c.channel = $2');
     }
-    if (q.fromMs !== undefined) where.push(`t_ms >= ${Math.floor(q.fromMs)}`);
-    if (q.toMs !== undefined) where.push(`t_ms < ${Math.ceil(q.toMs)}`);
+    // A chunk spans less than a day: those holding instants in [from, to) end in [from, to + 1 day).
+    if (q.fromMs !== undefined) {
+      chunks.push(`c.last_ms >= ${Math.floor(q.fromMs)}`);
+      instants.push(`u.t >= ${Math.floor(q.fromMs)}`);
+    }
+    if (q.toMs !== undefined) {
+      chunks.push(`c.first_ms < ${Math.ceil(q.toMs)}`, `c.last_ms < ${Math.ceil(q.toMs) + DAY_MS}`);
+      instants.push(`u.t < ${Math.ceil(q.toMs)}`);
+    }
     const limit = q.limit === undefined ? '' : ` LIMIT ${Math.floor(q.limit)}`;
     const r = await this.pool.query({
-      text: `SELECT DISTINCT ON (channel, kind, t_ms) site_id, channel, kind, t_ms, end_ms, value, received_ms
-             FROM readings WHERE ${where.join(' AND ')}
-             ORDER BY channel, kind, t_ms, received_ms DESC, seq DESC${limit}`,
+      text: `SELECT DISTINCT ON (c.channel, c.kind, u.t) c.channel, c.kind, u.t, u.e, u.v, u.r
+             FROM reading_chunks c, unnest(c.t_ms, c.end_ms, c.value, c.received_ms) AS u(t, e, v, r)
+             WHERE ${[...chunks, ...instants].join(' AND ')}
+             ORDER BY c.channel, c.kind, u.t, u.r DESC, c.seq DESC${limit}`,
       values,
     });
     return r.rows.map((row) => ({
-      siteId: row.site_id,
+      siteId: q.siteId,
       channel: row.channel,
       kind: row.kind as ReadingKind,
-      tMs: row.t_ms,
-      endMs: row.end_ms,
-      value: row.value,
-      receivedMs: row.received_ms,
+      tMs: Number(row.t),
+      endMs: row.e === null ? null : Number(row.e),
+      value: row.v,
+      receivedMs: Number(row.r),
     }));
   }
 
