@@ -237,6 +237,14 @@ for (const backend of selectedBackends()) {
       );
       assert.equal((await store.getSite('4'))?.source, 'spaceship');
       assert.equal(await store.getSite('nope'), undefined);
+      // An id no backend can hold (PostgreSQL text has no NUL) finds nothing, and fails nothing.
+      const nul = 'a\u0000b';
+      assert.equal(await store.getSite(nul), undefined);
+      assert.deepEqual(await store.buckets({ siteId: nul, channel: nul }), []);
+      assert.deepEqual(await store.readings({ siteId: nul }), []);
+      assert.deepEqual(await store.channels(nul), []);
+      assert.equal(await store.timeRange(nul), null);
+      assert.deepEqual(await store.topSites({ count: 3, channel: nul }), []);
     });
 
     it('answers range queries on half-open windows, by channel, and the time range', async () => {

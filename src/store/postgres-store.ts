@@ -100,6 +100,12 @@ async function schemaVersionOf(client: pg.ClientBase | pg.Pool): Promise<number>
   return Number(r.rows[0].v);
 }
 
+/** PostgreSQL text cannot hold NUL, so no stored id contains one: a lookup by such an id (a path
+ * parameter with %00, say) finds nothing, rather than failing in the database. */
+function unstorable(...ids: (string | undefined)[]): boolean {
+  return ids.some((id) => id?.includes('\u0000'));
+}
+
 function rangeClause(fromMs?: number, toMs?: number): string {
   const parts: string[] = [];
   if (fromMs !== undefined) parts.push(`bucket_start_ms >= ${Math.floor(fromMs)}`);
@@ -241,6 +247,7 @@ export class PostgresStore implements Store {
   }
 
   async getSite(siteId: string): Promise<Site | undefined> {
+    if (unstorable(siteId)) return undefined;
     const r = await this.pool.query<SiteRow>({
       name: 'wl-get-site',
       text: 'SELECT site_id, name, timezone, source, metadata FROM sites WHERE site_id = $1',
@@ -314,6 +321,7 @@ export class PostgresStore implements Store {
   }
 
   async buckets(q: BucketQuery): Promise<SeriesBucket[]> {
+    if (unstorable(q.siteId, q.channel)) return [];
     const values: unknown[] = [q.siteId];
     if (q.channel !== undefined) values.push(q.channel);
     const channel = q.channel === undefined ? '' : ' AND channel = $2';
@@ -335,6 +343,7 @@ export class PostgresStore implements Store {
 
   async rollup(q: RollupQuery): Promise<RollupRow[]> {
     const period = checkedPeriodMs(q.periodMs);
+    if (unstorable(q.siteId, q.channel)) return [];
     const values: unknown[] = [q.siteId];
     if (q.channel !== undefined) values.push(q.channel);
     const channel = q.channel === undefined ? '' : ' AND channel = $2';
@@ -360,6 +369,7 @@ export class PostgresStore implements Store {
   }
 
   async topSites(q: TopQuery): Promise<SiteEnergy[]> {
+    if (unstorable(q.channel)) return [];
     const values: unknown[] = [];
     if (q.channel !== undefined) values.push(q.channel);
     const channel = q.channel === undefined ? '' : ' AND channel = $1';
@@ -377,6 +387,7 @@ export class PostgresStore implements Store {
   }
 
   async channels(siteId: string): Promise<string[]> {
+    if (unstorable(siteId)) return [];
     const r = await this.pool.query<{ channel: string }>(
       'SELECT DISTINCT channel FROM buckets WHERE site_id = $1 ORDER BY channel',
       [siteId],
@@ -385,6 +396,7 @@ export class PostgresStore implements Store {
   }
 
   async readings(q: ReadingQuery): Promise<Reading[]> {
+    if (unstorable(q.siteId, q.channel)) return [];
     const values: unknown[] = [q.siteId];
     const chunks = ['c.site_id = $1'];
     const instants: string[] = [];
@@ -421,6 +433,7 @@ export class PostgresStore implements Store {
   }
 
   async timeRange(siteId?: string): Promise<TimeRange | null> {
+    if (unstorable(siteId)) return null;
     const r = await this.pool.query<{ first: number | null; last: number | null }>(
       `SELECT min(bucket_start_ms) AS first, max(bucket_start_ms) AS last FROM buckets${siteId === undefined ? '' : ' WHERE site_id = $1'}`,
       siteId === undefined ? [] : [siteId],
