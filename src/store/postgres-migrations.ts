@@ -2,6 +2,7 @@
 // runs once, in its own transaction, recorded in schema_migrations. Times are epoch milliseconds (bigint)
 // to match the domain and the DuckDB backend. Identifiers use the "C" collation: byte order, as in DuckDB,
 // so both backends sort sites and channels alike, and text comparisons in the indexes are cheapest.
+import type pg from 'pg';
 import type { Migration } from './duckdb-migrations.ts';
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -69,3 +70,39 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     ],
   },
 ];
+
+/** A fixed session lock id: one process at a time applies migrations. */
+const MIGRATION_LOCK = 0x5741_5454_0001;
+
+/** Applies pending migrations, each in its own transaction; safe to run from several processes at once. */
+export async function migratePostgres(client: pg.ClientBase, now: () => number): Promise<number> {
+  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+  try {
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_ms bigint NOT NULL)',
+    );
+    let current = await schemaVersionOf(client);
+    for (const m of POSTGRES_MIGRATIONS) {
+      if (m.version <= current) continue;
+      await client.query('BEGIN');
+      try {
+        for (const sql of m.statements) await client.query(sql);
+        await client.query('INSERT INTO schema_migrations VALUES ($1, $2, $3)', [m.version, m.name, now()]);
+        await client.query('COMMIT');
+      } catch (e) {
+        await client.query('ROLLBACK');
+        throw e;
+      }
+      current = m.version;
+    }
+    return current;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+  }
+}
+
+/** The highest migration applied (0 for an empty database). */
+export async function schemaVersionOf(client: pg.ClientBase | pg.Pool): Promise<number> {
+  const r = await client.query('SELECT coalesce(max(version), 0) AS v FROM schema_migrations');
+  return Number(r.rows[0].v);
+}

@@ -13,7 +13,8 @@ import type { NormalizeOptions } from '../normalize/options.ts';
 import { GroupCommit } from './group-commit.ts';
 import { IncrementalIngest } from './incremental-ingest.ts';
 import { lockAll, newSiteLock, seriesLock, siteLock, siteOfLock } from './postgres-locks.ts';
-import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
+import { migratePostgres, schemaVersionOf } from './postgres-migrations.ts';
+import { BUCKET_COLUMNS, type BucketRow, type SiteRow, toBucket, toSite } from './postgres-rows.ts';
 import { PostgresSeriesIo } from './postgres-series-io.ts';
 import { checkedPeriodMs } from './rollup-period.ts';
 import type {
@@ -65,41 +66,6 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
   return new PostgresStore(writer, pool, opts);
 }
 
-/** A fixed session lock id: one process at a time applies migrations. */
-const MIGRATION_LOCK = 0x5741_5454_0001;
-
-/** Applies pending migrations, each in its own transaction; safe to run from several processes at once. */
-export async function migratePostgres(client: pg.ClientBase, now: () => number): Promise<number> {
-  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-  try {
-    await client.query(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_ms bigint NOT NULL)',
-    );
-    let current = await schemaVersionOf(client);
-    for (const m of POSTGRES_MIGRATIONS) {
-      if (m.version <= current) continue;
-      await client.query('BEGIN');
-      try {
-        for (const sql of m.statements) await client.query(sql);
-        await client.query('INSERT INTO schema_migrations VALUES ($1, $2, $3)', [m.version, m.name, now()]);
-        await client.query('COMMIT');
-      } catch (e) {
-        await client.query('ROLLBACK');
-        throw e;
-      }
-      current = m.version;
-    }
-    return current;
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
-  }
-}
-
-async function schemaVersionOf(client: pg.ClientBase | pg.Pool): Promise<number> {
-  const r = await client.query('SELECT coalesce(max(version), 0) AS v FROM schema_migrations');
-  return Number(r.rows[0].v);
-}
-
 /** PostgreSQL text cannot hold NUL, so no stored id contains one: a lookup by such an id (a path
  * parameter with %00, say) finds nothing, rather than failing in the database. */
 function unstorable(...ids: (string | undefined)[]): boolean {
@@ -111,57 +77,6 @@ function rangeClause(fromMs?: number, toMs?: number): string {
   if (fromMs !== undefined) parts.push(`bucket_start_ms >= ${Math.floor(fromMs)}`);
   if (toMs !== undefined) parts.push(`bucket_start_ms < ${Math.ceil(toMs)}`);
   return parts.length === 0 ? '' : ` AND ${parts.join(' AND ')}`;
-}
-
-const BUCKET_COLUMNS =
-  'site_id, channel, bucket_start_ms, energy_wh, positive_wh, negative_wh, coverage, samples, min_power_w, max_power_w, quality';
-
-interface BucketRow {
-  site_id: string;
-  channel: string;
-  bucket_start_ms: number;
-  energy_wh: number;
-  positive_wh: number;
-  negative_wh: number;
-  coverage: number;
-  samples: number;
-  min_power_w: number;
-  max_power_w: number;
-  quality: SeriesBucket['quality'];
-}
-
-function toBucket(row: BucketRow): SeriesBucket {
-  return {
-    siteId: row.site_id,
-    channel: row.channel,
-    bucketStartMs: row.bucket_start_ms,
-    energyWh: row.energy_wh,
-    positiveWh: row.positive_wh,
-    negativeWh: row.negative_wh,
-    coverage: row.coverage,
-    samples: row.samples,
-    minPowerW: row.min_power_w,
-    maxPowerW: row.max_power_w,
-    quality: row.quality,
-  };
-}
-
-interface SiteRow {
-  site_id: string;
-  name: string;
-  timezone: string;
-  source: string;
-  metadata: Record<string, unknown>;
-}
-
-function toSite(row: SiteRow): Site {
-  return {
-    siteId: row.site_id,
-    name: row.name,
-    timezone: row.timezone,
-    source: row.source,
-    metadata: row.metadata ?? {},
-  };
 }
 
 export class PostgresStore implements Store {
