@@ -22,7 +22,12 @@ function iso(ms: number): string {
 }
 
 /** Creates the schema through the store, then inserts buckets ordered by site_id (as stored) and time. */
-async function populate(path: string, sites: number, days: number, log: (m: string) => void): Promise<void> {
+export async function populate(
+  path: string,
+  sites: number,
+  days: number,
+  log: (m: string) => void,
+): Promise<void> {
   const store = await openDuckDbStore({ path });
   await store.close();
   const instance = await DuckDBInstance.create(path);

@@ -14,7 +14,7 @@ const START_MS = Date.UTC(2024, 0, 1);
 const SPACING_MS = 5_000;
 
 /** Batch `b`: `perSite` consecutive instants of every site, site by site within each instant (W). */
-function makeBatch(b: number, sites: number, perSite: number): Reading[] {
+export function makeBatch(b: number, sites: number, perSite: number): Reading[] {
   const out: Reading[] = new Array(sites * perSite);
   let i = 0;
   for (let k = 0; k < perSite; k++) {

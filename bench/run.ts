@@ -20,6 +20,8 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   dashboard: async () => (await import('./dashboard.ts')).bench,
   forecast: async () => (await import('./forecast.ts')).bench,
   anomalies: async () => (await import('./anomalies.ts')).bench,
+  'ingest-postgres': async () => (await import('./ingest-postgres.ts')).bench,
+  'get-data-backends': async () => (await import('./get-data-backends.ts')).bench,
 };
 
 const SELF = fileURLToPath(import.meta.url);

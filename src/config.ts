@@ -7,7 +7,7 @@ import { type ConnectorConfig, validateConnectorConfigs } from './connectors/reg
 
 export const ConfigSchema = Type.Object(
   {
-    /** Database: a DuckDB file path, ':memory:', or (later) a postgres:// URL. */
+    /** Database: a DuckDB file path, ':memory:', or a postgres:// URL. */
     db: Type.String({ minLength: 1, default: './data/wattline.duckdb' }),
     server: Type.Object(
       {

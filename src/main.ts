@@ -13,20 +13,16 @@ import { DAY_MS } from './domain/time.ts';
 import { DeviceHealth } from './ingest/device-health.ts';
 import { createStatusService } from './ingest/fleet-status-service.ts';
 import { type AckedBatch, PollScheduler } from './ingest/poll-scheduler.ts';
-import { isPostgresUrl, openRoofStore } from './roofs/open-roof-store.ts';
+import { openRoofStore } from './roofs/open-roof-store.ts';
 import type { RoofStore } from './roofs/roof-store.ts';
 import { duckDbInstanceOptions, openDuckDbStore } from './store/duckdb-store.ts';
 import { hasPollLog } from './store/poll-log.ts';
+import { isPostgresUrl, openPostgresStore } from './store/postgres-store.ts';
 import type { Store } from './store/store.ts';
 
-/** Opens the store a `db` setting names: a DuckDB file path or ':memory:'. */
+/** Opens the store a `db` setting names: a postgres:// URL, a DuckDB file path or ':memory:'. */
 export async function openStore(db: string, config: Pick<Config, 'normalize' | 'duckdb'>): Promise<Store> {
-  if (/^postgres(ql)?:\/\//.test(db)) {
-    throw new WattlineError(
-      'store-failure',
-      'the PostgreSQL backend is not available in this version; use a DuckDB path',
-    );
-  }
+  if (isPostgresUrl(db)) return openPostgresStore({ url: db, normalize: config.normalize });
   return openDuckDbStore({
     path: db,
     normalize: config.normalize,

@@ -1,8 +1,9 @@
 // The API under load, in its own process so that the load generator does not share its event loop:
-// opens the DuckDB store at BENCH_DB, listens on an ephemeral port, reports it over IPC, and on 'stop'
+// opens the store at BENCH_DB (a DuckDB file or a postgres:// URL), listens on an ephemeral port, reports it over IPC, and on 'stop'
 // closes the app and the store (waiting for acknowledged writes) before exiting.
 import { buildApp } from '../../src/api/app.ts';
 import { openDuckDbStore } from '../../src/store/duckdb-store.ts';
+import { isPostgresUrl, openPostgresStore } from '../../src/store/postgres-store.ts';
 
 const path = process.env['BENCH_DB'];
 if (path === undefined || process.send === undefined) {
@@ -10,7 +11,7 @@ if (path === undefined || process.send === undefined) {
   process.exit(2);
 }
 const send = process.send.bind(process);
-const store = await openDuckDbStore({ path });
+const store = isPostgresUrl(path) ? await openPostgresStore({ url: path }) : await openDuckDbStore({ path });
 const app = buildApp({ store });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();

@@ -11,7 +11,10 @@ export interface StoreFlags {
 /** Adds --db and --config to a command. */
 export function withStoreOptions(cmd: Command): Command {
   return cmd
-    .option('--db <path|url>', 'database: DuckDB file or :memory: (default ./data/wattline.duckdb)')
+    .option(
+      '--db <path|url>',
+      'database: DuckDB file, :memory: or postgres://user@host:5432/db (default ./data/wattline.duckdb)',
+    )
     .option('--config <file>', 'JSON configuration file');
 }
 

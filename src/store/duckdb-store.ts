@@ -14,10 +14,13 @@ import { GroupCommit } from './group-commit.ts';
 import { IncrementalIngest, type SeriesRef } from './incremental-ingest.ts';
 import type { PollLog, PollLogEntry, PollLogQuery } from './poll-log.ts';
 import type { ChannelSample, RecentActivity } from './recent-activity.ts';
+import { checkedPeriodMs } from './rollup-period.ts';
 import type {
   BucketQuery,
   IngestSummary,
   ReadingQuery,
+  RollupQuery,
+  RollupRow,
   SiteEnergy,
   Store,
   TimeRange,
@@ -261,6 +264,30 @@ export class DuckDbStore implements Store, PollLog, RecentActivity {
       out.push(toBucket(row, ref));
     }
     return out;
+  }
+
+  async rollup(q: RollupQuery): Promise<RollupRow[]> {
+    const period = checkedPeriodMs(q.periodMs);
+    const ids = this.catalog.idsOfSite(q.siteId, q.channel);
+    if (ids.length === 0) return [];
+    const r = await this.reader().runAndReadAll(
+      `WITH best AS (
+         SELECT s.channel, b.bucket_start_ms AS t, arg_min(b.energy_wh, b.kind_rank) AS e,
+                arg_min(b.positive_wh, b.kind_rank) AS p, arg_min(b.negative_wh, b.kind_rank) AS n
+         FROM buckets b JOIN series s USING (series_id)
+         WHERE b.${seriesIn(ids)}${rangeClause(q.fromMs, q.toMs)}
+         GROUP BY s.channel, b.bucket_start_ms)
+       SELECT channel, t - ((t % ${period}) + ${period}) % ${period} AS period_ms, sum(e), sum(p), sum(n), count(*)
+       FROM best GROUP BY channel, period_ms ORDER BY channel, period_ms`,
+    );
+    return r.getRowsJS().map((row) => ({
+      channel: row[0] as string,
+      periodStartMs: Number(row[1]),
+      energyWh: row[2] as number,
+      positiveWh: row[3] as number,
+      negativeWh: row[4] as number,
+      buckets: Number(row[5]),
+    }));
   }
 
   async topSites(q: TopQuery): Promise<SiteEnergy[]> {

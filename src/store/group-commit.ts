@@ -2,10 +2,15 @@
 // jobs queue; the next transaction runs them all and commits once. A job's promise resolves only after the
 // commit that contains it, so an acknowledged write is durable. If a group fails, each of its jobs is
 // retried alone, so one bad job cannot take the others down with it.
+// A job may name lock keys: before running a group, the transactor's `lock` receives the union of its jobs'
+// keys, so a backend shared by several processes can take all of a transaction's locks at once, in one
+// global order, and never deadlock against another process doing the same.
 
 export interface Transactor {
   begin(): Promise<void>;
   commit(): Promise<void>;
+  /** Takes the locks of a group (the union of its jobs' keys), right after begin. */
+  lock?(keys: readonly string[]): Promise<void>;
   rollback(): Promise<void>;
   /** Called after a rollback, e.g. to drop caches that may hold uncommitted state. */
   onRollback?(): Promise<void> | void;
@@ -13,6 +18,7 @@ export interface Transactor {
 
 interface Pending<T> {
   job: () => Promise<T>;
+  keys: readonly string[];
   resolve: (value: T) => void;
   reject: (error: unknown) => void;
 }
@@ -24,10 +30,13 @@ export class GroupCommit {
 
   constructor(private readonly tx: Transactor) {}
 
-  /** Runs `job` inside a transaction (possibly shared with other jobs) and resolves after commit. */
-  run<T>(job: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `job` inside a transaction (possibly shared with other jobs) and resolves after commit; `keys`
+   * go to the transactor's `lock` before any job of the transaction runs.
+   */
+  run<T>(job: () => Promise<T>, keys: readonly string[] = []): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ job, resolve, reject } as Pending<unknown>);
+      this.queue.push({ job, keys, resolve, reject } as Pending<unknown>);
       this.draining ??= this.drain();
     });
   }
@@ -56,6 +65,11 @@ export class GroupCommit {
     const results: unknown[] = [];
     try {
       await this.tx.begin();
+      if (this.tx.lock) {
+        const keys = new Set<string>();
+        for (const p of group) for (const k of p.keys) keys.add(k);
+        if (keys.size > 0) await this.tx.lock([...keys]);
+      }
       for (const p of group) results.push(await p.job());
       await this.tx.commit();
     } catch (error) {

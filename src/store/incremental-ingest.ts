@@ -83,6 +83,17 @@ export class IncrementalIngest {
     this.seq = Math.max(this.seq, lastSeq);
   }
 
+  /**
+   * Tells the engine what the database says about a series it may have cached: whether it has readings.
+   * Called under the series' lock when another process may have written it since (its cached tail is
+   * dropped, so the next batch reads the neighbourhood from the database).
+   */
+  forget(key: string, exists: boolean): void {
+    this.tails.delete(key);
+    if (exists) this.known.add(key);
+    else this.known.delete(key);
+  }
+
   /** Ingests one batch through `io`; the caller owns the transaction. */
   async ingest(io: SeriesIo, batch: readonly Reading[]): Promise<IngestSummary> {
     const groups = new Map<string, Reading[]>();

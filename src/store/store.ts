@@ -34,6 +34,28 @@ export interface TopQuery {
   channel?: string;
 }
 
+export interface RollupQuery {
+  siteId: string;
+  /** All channels of the site when absent. */
+  channel?: string;
+  /** Bucket starts in the half-open window [fromMs, toMs). */
+  fromMs?: number;
+  toMs?: number;
+  /** Period length (ms), a positive multiple of 15 minutes; periods are aligned to the Unix epoch (UTC). */
+  periodMs: number;
+}
+
+/** The buckets of one channel whose start lies in [periodStartMs, periodStartMs + periodMs), summed. */
+export interface RollupRow {
+  channel: string;
+  periodStartMs: number;
+  energyWh: number;
+  positiveWh: number;
+  negativeWh: number;
+  /** Buckets with data in the period. */
+  buckets: number;
+}
+
 export interface SiteEnergy {
   siteId: string;
   energyWh: number;
@@ -70,6 +92,9 @@ export interface Store {
   /** Buckets of a site (one channel or all) in [fromMs, toMs), sorted by channel then time. Where several
    * reading kinds cover a bucket, the one of highest precedence is returned (counter > interval > power). */
   buckets(q: BucketQuery): Promise<SeriesBucket[]>;
+  /** Buckets summed per period (after kind precedence), sorted by channel then period; empty periods are
+   * absent. */
+  rollup(q: RollupQuery): Promise<RollupRow[]>;
   /** Sites with the most net energy in the window, descending, ties by siteId ascending. */
   topSites(q: TopQuery): Promise<SiteEnergy[]>;
   /** Channels that have buckets for a site. */

@@ -1,0 +1,55 @@
+// Lock names of the PostgreSQL backend and their advisory lock ids. A transaction takes all its locks at
+// once, sorted by id, so two wattline processes can never wait on each other in a cycle.
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { seriesKindKey } from '../domain/reading.ts';
+
+/** A series (site, channel, kind): held while its raw log, buckets and version are read and written. */
+export function seriesLock(s: { siteId: string; channel: string; kind: string }): string {
+  return `series\u0000${seriesKindKey(s as Parameters<typeof seriesKindKey>[0])}`;
+}
+
+/** A site that is not known to exist yet: held while it may be inserted. */
+export function newSiteLock(siteId: string): string {
+  return `new-site\u0000${siteId}`;
+}
+
+/** A site whose row is written even if it exists (upsertSites). */
+export function siteLock(siteId: string): string {
+  return `site\u0000${siteId}`;
+}
+
+/** The site a new-site or site lock name refers to, else undefined. */
+export function siteOfLock(name: string): { siteId: string; onlyIfNew: boolean } | undefined {
+  const [tag, siteId] = name.split('\u0000', 2);
+  if (siteId === undefined) return undefined;
+  if (tag === 'new-site') return { siteId, onlyIfNew: true };
+  if (tag === 'site') return { siteId, onlyIfNew: false };
+  return undefined;
+}
+
+/** Advisory locks are striped: a name maps to one of LOCK_STRIPES ids, so one transaction holds at most
+ * this many locks however many series it touches (PostgreSQL's lock table is shared and bounded:
+ * max_locks_per_transaction × max_connections). Two names on one stripe only serialize each other. */
+export const LOCK_STRIPES = 1024;
+/** First key of the two-key advisory locks, so that wattline's locks stay apart from other users'. */
+const LOCK_NAMESPACE = 0x57415454; // 'WATT'
+
+/** The stripe a lock name maps to (from its SHA-1). */
+export function lockStripe(name: string): number {
+  // Sites share one stripe whether locked as new or not, so an upsert and an insert exclude each other.
+  const site = siteOfLock(name);
+  const canonical = site === undefined ? name : `site\u0000${site.siteId}`;
+  return createHash('sha1').update(canonical).digest().readUInt32BE(0) % LOCK_STRIPES;
+}
+
+/** Takes transaction-scoped advisory locks for `names`, in ascending stripe order. */
+export async function lockAll(client: pg.ClientBase, names: Iterable<string>): Promise<void> {
+  const stripes = [...new Set([...names].map(lockStripe))].sort((a, b) => a - b);
+  if (stripes.length === 0) return;
+  // Row by row in array order: volatile functions in the select list run after the ORDER BY.
+  await client.query(
+    `SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE}, s) FROM unnest($1::int[]) WITH ORDINALITY AS l(s, n) ORDER BY n`,
+    [stripes],
+  );
+}
