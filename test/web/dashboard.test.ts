@@ -136,18 +136,35 @@ describe('web dashboard in Chromium', () => {
     assert.deepEqual(problems, []);
   });
 
-  it('explore page: rollups from buckets, analytics shown or clearly not available', async () => {
+  it('explore page: rollups, histogram, ACF with its band, forecast against actuals with the backtest', async () => {
     await page.goto(`${harness.url}/#/explore/home?channel=load&days=7&interval=day`);
-    await page.getByTestId('rollup-table').waitFor();
-    assert.ok((await page.locator('[data-testid=rollup-table] tbody tr').count()) >= 2);
-    for (const id of ['explore-histogram', 'explore-acf', 'explore-forecast']) {
-      const text = (await page.locator(`#${id}`).textContent()) ?? '';
-      assert.ok(
-        /not available/.test(text) || (await page.locator(`#${id} table`).count()) > 0,
-        `${id}: ${text}`,
-      );
-    }
+    await page.getByTestId('rollup-table').waitFor({ timeout: 30_000 });
+    assert.ok(
+      (await page.locator('[data-testid=rollup-table] tbody tr').count()) >= 7,
+      'a row per local day',
+    );
+    await page.locator('[data-testid=rollup-chart] canvas').waitFor();
+    await page.locator('[data-testid=histogram-chart] canvas').waitFor({ timeout: 30_000 });
+    assert.match(
+      (await page.getByTestId('histogram-summary').textContent()) ?? '',
+      /quarter hours in \d+ bins/,
+    );
+    await page.locator('[data-testid=acf-chart] canvas').waitFor({ timeout: 30_000 });
+    assert.match((await page.getByTestId('acf-band').textContent()) ?? '', /95 % band ±0\.\d+/);
+    // Seventeen days of history: enough for the backtest, whose chosen model the forecast uses.
+    await page.getByTestId('backtest-table').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid=forecast-chart] canvas').waitFor();
+    const model = (await page.getByTestId('forecast-model').textContent()) ?? '';
+    assert.ok(model.length > 0);
+    assert.equal(
+      await page.locator('[data-testid=backtest-table] tbody th', { hasText: `${model} (chosen)` }).count(),
+      1,
+      `the backtest table names ${model} as chosen`,
+    );
     await page.screenshot({ path: `${ARTIFACTS}/explore.png`, fullPage: true });
+    await page.goto(`${harness.url}/#/explore/home?channel=load&days=28&interval=weekday`);
+    await page.locator('[data-testid=rollup-table] tbody tr >> nth=6').waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('[data-testid=rollup-table] tbody tr').count(), 7, 'one row per weekday');
     assert.deepEqual(problems, []);
   });
 

@@ -41,8 +41,9 @@ const FLEET_SITES = 5;
 const POLL_MS = 1_000;
 const MIN_MS = 60_000;
 const DAY_MS = 86_400_000;
-/** History backfilled before the pollers start; enough that whole local days lie far from the live edge. */
-const HOME_HISTORY_MS = 4 * DAY_MS;
+/** History backfilled before the pollers start: the forecast's backtest needs two weeks and a day, and
+ * the CSV test a whole local day far from the live edge. Five-minute samples, one-minute in the last day. */
+const HOME_HISTORY_MS = 17 * DAY_MS;
 const FLEET_HISTORY_MS = 2 * DAY_MS;
 
 export interface DashboardHarness {
@@ -58,12 +59,13 @@ export interface DashboardHarness {
   close(): Promise<void>;
 }
 
-/** Power history of a gateway's household model (grid, battery, load, solar, W), one sample a minute. */
+/** Power history of a gateway's household model (grid, battery, load, solar, W): a sample every five
+ * minutes, every minute in the last day before `toMs`. */
 function gatewayHistory(siteId: string, household: typeof DEFAULT_HOUSEHOLD, fromMs: number, toMs: number) {
   const model = new Household(fromMs, household);
   const channel = { site: 'grid', battery: 'battery', load: 'load', solar: 'solar' } as const;
   const out: Reading[] = [];
-  for (let t = fromMs; t < toMs; t += MIN_MS) {
+  for (let t = fromMs; t < toMs; t += toMs - t > DAY_MS ? 5 * MIN_MS : MIN_MS) {
     model.advanceTo(t);
     for (const [meter, powerW] of Object.entries(model.powers())) {
       out.push({
