@@ -16,16 +16,26 @@ function axes(time: boolean, xValues?: (u: uPlot, splits: number[]) => string[])
   ];
 }
 
+/** Bars and counts read from zero: a y axis starting at the smallest bar would exaggerate differences. */
+const FROM_ZERO: uPlot.Scale = { range: (_u, min, max) => [Math.min(0, min), Math.max(0, max) * 1.05] };
+
 function mount(
   container: HTMLElement,
   label: string,
   opts: Omit<uPlot.Options, 'width' | 'height'>,
   data: uPlot.AlignedData,
+  timeZone?: string,
 ) {
   container.setAttribute('role', 'img');
   container.setAttribute('aria-label', label);
   const plot = new uPlot(
-    { width: Math.max(280, container.clientWidth), height: HEIGHT_PX, ...opts },
+    {
+      width: Math.max(280, container.clientWidth),
+      height: HEIGHT_PX,
+      // Time axes in the site's zone, as every other time on the page.
+      ...(timeZone ? { tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), timeZone) } : {}),
+      ...opts,
+    },
     data,
     container,
   );
@@ -33,10 +43,9 @@ function mount(
 }
 
 export interface BarChartInput {
-  /** Bar positions: epoch seconds when `time`, else numbers (bin centres, period indexes). */
+  /** Bar positions: numbers (bin centres, period indexes). */
   x: number[];
   values: (number | null)[];
-  time: boolean;
   seriesLabel: string;
   label: string;
   /** Tick text for non-time x (e.g. weekday names at indexes). */
@@ -52,7 +61,7 @@ export function barChart(container: HTMLElement, input: BarChartInput): () => vo
     container,
     input.label,
     {
-      scales: { x: { time: input.time } },
+      scales: { x: { time: false }, y: FROM_ZERO },
       series: [
         {},
         {
@@ -64,7 +73,7 @@ export function barChart(container: HTMLElement, input: BarChartInput): () => vo
           points: { show: false },
         },
       ],
-      axes: axes(input.time, xLabel ? (_u, splits) => splits.map((s) => xLabel(s)) : undefined),
+      axes: axes(false, xLabel ? (_u, splits) => splits.map((s) => xLabel(s)) : undefined),
     },
     [input.x, input.values] as uPlot.AlignedData,
   );
@@ -77,6 +86,8 @@ export interface BandChartInput {
   /** A shaded band between two series (interval, 95% band). */
   band: { label: string; lower: (number | null)[]; upper: (number | null)[]; colour: string };
   label: string;
+  /** IANA zone of a time axis. */
+  timeZone?: string;
 }
 
 /** Lines over a shaded band; returns a function that removes the chart. */

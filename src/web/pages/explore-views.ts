@@ -104,7 +104,6 @@ const num = (v: number | null, digits = 2) => (v === null ? '–' : v.toFixed(di
 /** Rollup: bars of energy per period and the table behind them. */
 export function rollupView(out: HTMLElement, r: RollupWire, channel: string): Cleanup {
   const box = h('div', { class: 'chart', 'data-testid': 'rollup-chart' });
-  const timed = r.interval !== 'weekday' && r.rows.every((row) => row.start !== null);
   out.replaceChildren(
     box,
     table(
@@ -121,12 +120,12 @@ export function rollupView(out: HTMLElement, r: RollupWire, channel: string): Cl
     h('p', { class: 'muted' }, `Local ${r.interval}s in ${r.timeZone}; energy of ${channel} per period.`),
   );
   return barChart(box, {
-    x: timed ? r.rows.map((row) => Date.parse(row.start!) / 1000) : r.rows.map((_, i) => i),
+    // Bars by index, labelled with the route's own period names (local days, ISO weeks, weekdays).
+    x: r.rows.map((_, i) => i),
     values: r.rows.map((row) => row.energyWh),
-    time: timed,
     seriesLabel: `${channel} Wh`,
     label: `Energy of ${channel} per ${r.interval}`,
-    xLabel: (x) => r.rows[Math.round(x)]?.period ?? '',
+    xLabel: (x) => (Number.isInteger(x) ? (r.rows[x]?.period ?? '') : ''),
     colour: channelColour(channel, 0),
   });
 }
@@ -152,14 +151,14 @@ export function histogramView(out: HTMLElement, r: HistogramWire, channel: strin
   return barChart(box, {
     x: r.bins.map((b) => (b.lowerWh + b.upperWh) / 2),
     values: r.bins.map((b) => b.count),
-    time: false,
     seriesLabel: 'quarter hours',
     label: `Histogram of the 15-minute energy of ${channel}`,
     colour: channelColour(channel, 0),
   });
 }
 
-/** Autocorrelation by lag (in hours) with the ±1.96/√n band and the PACF. */
+/** Autocorrelation by lag (in hours) with the ±1.96/√n band. The PACF stays in the route's answer: at
+ * lags of days its recursion swings to ±1 and would hide the ACF. */
 export function acfView(out: HTMLElement, r: AcfWire, channel: string): Cleanup | undefined {
   if (r.lags.length === 0) {
     out.replaceChildren(h('p', { class: 'notice' }, 'Too few slots for an autocorrelation.'));
@@ -185,12 +184,6 @@ export function acfView(out: HTMLElement, r: AcfWire, channel: string): Cleanup 
     time: false,
     lines: [
       { label: 'ACF', values: r.lags.map((l) => l.acf), colour: channelColour(channel, 0), bars: true },
-      {
-        label: 'PACF',
-        values: r.lags.map((l) => l.pacf),
-        colour: cssVar('--ch-solar', '#b37a00'),
-        dashed: true,
-      },
     ],
     band: {
       label: '95 % band',
@@ -290,5 +283,6 @@ export function forecastView(
       colour: channelColour('grid', 1),
     },
     label: `Forecast of ${channel} against actuals, with the ${Math.round(r.level * 100)} % interval`,
+    timeZone: r.timeZone,
   });
 }
