@@ -140,6 +140,8 @@ export async function startDashboardHarness(): Promise<DashboardHarness> {
       gateways: [HOME, CABIN].map((site, i) => ({
         siteId: site.siteId,
         name: site.name,
+        // Until site_info answers (slow on a busy machine), the site is stored in this zone, not UTC.
+        timezone: site.timezone,
         url: gateways[i]!.url,
         email: EMAIL,
         password: PASSWORD,

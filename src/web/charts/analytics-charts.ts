@@ -116,5 +116,6 @@ export function bandChart(container: HTMLElement, input: BandChartInput): () => 
       axes: axes(input.time),
     },
     [input.x, ...input.lines.map((l) => l.values), input.band.upper, input.band.lower] as uPlot.AlignedData,
+    input.timeZone,
   );
 }
