@@ -69,6 +69,8 @@ describe('web dashboard in Chromium', () => {
     await tile.focus();
     assert.ok(await tile.locator('.tile-evidence').isVisible(), 'the evidence shows on keyboard focus');
     assert.match((await tile.locator('.tile-evidence').textContent()) ?? '', /0 samples/);
+    // The anomalies scan every site's past day: screenshot once it has answered.
+    await page.locator('#fleet-anomalies:not(:has-text("Loading…"))').waitFor({ timeout: 30_000 });
     await page.screenshot({ path: `${ARTIFACTS}/fleet.png`, fullPage: true });
     assert.deepEqual(problems, []);
   });
@@ -151,7 +153,7 @@ describe('web dashboard in Chromium', () => {
     );
     await page.locator('[data-testid=acf-chart] canvas').waitFor({ timeout: 30_000 });
     assert.match((await page.getByTestId('acf-band').textContent()) ?? '', /95 % band ±0\.\d+/);
-    // Seventeen days of history: enough for the backtest, whose chosen model the forecast uses.
+    // Nineteen days of history: enough for a backtest of a few origins, whose chosen model the forecast uses.
     await page.getByTestId('backtest-table').waitFor({ timeout: 60_000 });
     await page.locator('[data-testid=forecast-chart] canvas').waitFor();
     const model = (await page.getByTestId('forecast-model').textContent()) ?? '';

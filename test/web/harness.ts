@@ -41,9 +41,9 @@ const FLEET_SITES = 5;
 const POLL_MS = 1_000;
 const MIN_MS = 60_000;
 const DAY_MS = 86_400_000;
-/** History backfilled before the pollers start: the forecast's backtest needs two weeks and a day, and
+/** History backfilled before the pollers start: the forecast's backtest needs two weeks and a day before each of its origins (a day apart, before the forecast's own day), and
  * the CSV test a whole local day far from the live edge. Five-minute samples, one-minute in the last day. */
-const HOME_HISTORY_MS = 17 * DAY_MS;
+const HOME_HISTORY_MS = 19 * DAY_MS;
 const FLEET_HISTORY_MS = 2 * DAY_MS;
 
 export interface DashboardHarness {
