@@ -1,12 +1,21 @@
 // Explore: rollups by hour/day/week/weekday, histogram, autocorrelation and forecast against actuals of
-// one series. The analytics routes answer where they are installed; elsewhere the page says so, and the
-// rollups are computed in the browser from the 15-minute buckets.
+// one series, from the analytics routes (views in explore-views.ts). Where a server lacks a route the page
+// says so, and the rollups are computed in the browser from the 15-minute buckets.
 import type { Site } from '../../domain/site.ts';
 import { ApiError, findRoute, getAllPages, getJson, query } from '../api.ts';
-import { lineChart } from '../charts/line-chart.ts';
 import { fill, fillSection, h, notice, section } from '../dom.ts';
 import { type BucketWire, type RollupInterval, rollup } from '../energy.ts';
 import { formatEnergyWh } from '../format.ts';
+import {
+  type AcfWire,
+  acfView,
+  type ForecastWire,
+  forecastView,
+  type HistogramWire,
+  histogramView,
+  type RollupWire,
+  rollupView,
+} from './explore-views.ts';
 
 const DAY_MS = 86_400_000;
 const ANALYSES = ['rollup', 'histogram', 'acf', 'forecast'] as const;
@@ -17,88 +26,12 @@ const TITLES: Record<Analysis, string> = {
   acf: 'Autocorrelation',
   forecast: 'Forecast against actuals',
 };
-const X_KEYS = ['lag', 't', 'bucketStart', 'datetime', 'start', 'binStart', 'from', 'key', 'period'];
+/** Largest ACF lag asked for (slots): a week and a bit, as the route's default, or half the window. */
+const MAX_ACF_LAG = 700;
+const SLOT_MS = 900_000;
 
 function analysisPattern(a: Analysis): RegExp {
   return new RegExp(`^/v1/sites/\\{[^}]+\\}/series/\\{[^}]+\\}/${a}$`);
-}
-
-/** The first array of objects in an answer: the answer itself or one of its fields. */
-function rowsOf(body: unknown): Record<string, unknown>[] {
-  if (Array.isArray(body))
-    return body.filter((r) => r !== null && typeof r === 'object') as Record<string, unknown>[];
-  if (body !== null && typeof body === 'object') {
-    for (const v of Object.values(body)) {
-      if (Array.isArray(v) && v.length > 0 && typeof v[0] === 'object') return v as Record<string, unknown>[];
-    }
-  }
-  return [];
-}
-
-/** A table and, where there is a numeric or time x column, a line chart of an analytics answer. */
-function renderAnswer(out: HTMLElement, body: unknown, label: string): (() => void) | undefined {
-  const rows = rowsOf(body);
-  if (rows.length === 0) {
-    fill(out, h('pre', { class: 'raw' }, JSON.stringify(body, null, 2).slice(0, 4000)));
-    return undefined;
-  }
-  const columns = Object.keys(rows[0]!).filter((k) =>
-    rows.some((r) => typeof r[k] !== 'object' || r[k] === null),
-  );
-  const numeric = columns.filter((k) => rows.every((r) => typeof r[k] === 'number' || r[k] === null));
-  const xKey = X_KEYS.find((k) => columns.includes(k));
-  const box = h('div', { class: 'chart' });
-  const table = h(
-    'div',
-    { class: 'table-wrap tall', tabindex: 0, role: 'region', 'aria-label': label },
-    h(
-      'table',
-      {},
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          columns.map((c) => h('th', { scope: 'col' }, c)),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        rows.slice(0, 500).map((r) =>
-          h(
-            'tr',
-            {},
-            columns.map((c) =>
-              h(
-                'td',
-                { class: typeof r[c] === 'number' ? 'num' : '' },
-                typeof r[c] === 'number' ? Number(r[c]).toPrecision(4) : String(r[c] ?? ''),
-              ),
-            ),
-          ),
-        ),
-      ),
-    ),
-  );
-  fill(out, box, table);
-  if (xKey === undefined) return undefined;
-  const time = rows.every((r) => typeof r[xKey] === 'string' && !Number.isNaN(Date.parse(String(r[xKey]))));
-  if (!time && !numeric.includes(xKey)) return undefined;
-  const x = rows.map((r) => (time ? Date.parse(String(r[xKey])) / 1000 : Number(r[xKey])));
-  const ys = numeric.filter((k) => k !== xKey);
-  if (ys.length === 0) return undefined;
-  return lineChart(box, {
-    x,
-    time,
-    label,
-    series: ys.map((k) => ({
-      label: k,
-      values: rows.map((r) => (typeof r[k] === 'number' ? (r[k] as number) : null)),
-      dashed: /lower|upper|band/i.test(k),
-    })),
-  });
 }
 
 function rollupBars(rows: ReturnType<typeof rollup>): HTMLElement {
@@ -267,11 +200,39 @@ export function renderExplore(
         continue;
       }
       try {
-        const body = await getJson<unknown>(
-          `${path}${query({ ...window, interval: a === 'rollup' ? interval : undefined, tz: site.timezone })}`,
-          abort.signal,
-        );
-        const done = renderAnswer(out, body, `${TITLES[a]} of ${channel}`);
+        const common = { ...window, tz: site.timezone };
+        let done: (() => void) | undefined;
+        if (a === 'rollup') {
+          const body = await getJson<RollupWire>(`${path}${query({ ...common, interval })}`, abort.signal);
+          done = rollupView(out, body, channel);
+        } else if (a === 'histogram') {
+          done = histogramView(
+            out,
+            await getJson<HistogramWire>(`${path}${query(common)}`, abort.signal),
+            channel,
+          );
+        } else if (a === 'acf') {
+          const lag = Math.max(1, Math.min(MAX_ACF_LAG, Math.floor((days * DAY_MS) / SLOT_MS / 2)));
+          done = acfView(
+            out,
+            await getJson<AcfWire>(`${path}${query({ ...common, lag })}`, abort.signal),
+            channel,
+          );
+        } else {
+          // The last whole day: the model sees only what came before, and the actuals are drawn against it.
+          const endMs = Math.floor(toMs / SLOT_MS) * SLOT_MS;
+          const startMs = endMs - DAY_MS;
+          const body = await getJson<ForecastWire>(
+            `${path}${query({ from: new Date(startMs).toISOString(), to: new Date(endMs).toISOString(), tz: site.timezone })}`,
+            abort.signal,
+          );
+          const actual = new Map(
+            buckets
+              .filter((b) => b.channel === channel)
+              .map((b) => [Date.parse(b.bucketStart), b.energyWh] as const),
+          );
+          done = forecastView(out, body, actual, channel);
+        }
         if (done) cleanups.push(done);
       } catch (e) {
         if (e instanceof ApiError && e.status === 404 && e.code === 'route-not-found') {

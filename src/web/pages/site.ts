@@ -1,16 +1,15 @@
 // Site: live power flow (grid, solar, battery, home, state of charge, grid status), the last 24 h of power
 // updating live from the server-sent events, daily energy bars in the site's time zone, and the 15-minute
 // energy table with CSV download for any date range.
-import { isStateOfChargeChannel } from '../../domain/channels.ts';
 import type { FleetStatus } from '../../domain/device-status.ts';
 import type { Site } from '../../domain/site.ts';
 import { localParts } from '../../domain/time-zone.ts';
-import { ApiError, getAllPages, getJson, hasRoute, query } from '../api.ts';
+import { ApiError, findRoute, getAllPages, getJson, hasRoute, query } from '../api.ts';
 import { PowerChart, type PowerSample } from '../charts/power-chart.ts';
 import { fill, fillSection, h, notice, section } from '../dom.ts';
 import { type BucketWire, dailyEnergy, energyTable, localMidnightMs } from '../energy.ts';
 import { formatEnergyWh, formatLocal } from '../format.ts';
-import { type LiveWire, PowerFlow } from '../widgets/power-flow.ts';
+import { type GaugesWire, type LiveWire, PowerFlow } from '../widgets/power-flow.ts';
 
 const DAY_MS = 86_400_000;
 /** Rows the on-page 15-minute table shows; the CSV has them all. */
@@ -121,14 +120,15 @@ export function renderSite(root: HTMLElement, siteId: string): () => void {
       `${base}/readings${query({ from: new Date(nowMs - DAY_MS).toISOString() })}`,
       abort.signal,
     );
-    const powerChannels = readings.series.map((s) => s.channel).filter((c) => !isStateOfChargeChannel(c));
-    const hasSoc = readings.series.some((s) => isStateOfChargeChannel(s.channel));
-    const flow = new PowerFlow(powerChannels, hasSoc, deviceNote);
+    const powerChannels = readings.series.map((s) => s.channel);
+    // Gauges (state of charge, grid status) where the server stores them; "—" where it does not.
+    const gaugesPath = await findRoute(/^\/v1\/sites\/\{[^}]+\}\/gauges\/latest$/, [siteId]);
+    const flow = new PowerFlow(powerChannels, gaugesPath !== undefined, deviceNote);
     fillSection(flowSec, flow.el);
+    if (gaugesPath !== undefined) flow.setGauges(await getJson<GaugesWire>(gaugesPath, abort.signal));
 
     const samples: PowerSample[] = [];
     for (const s of readings.series) {
-      if (isStateOfChargeChannel(s.channel)) continue;
       for (let i = 0; i < s.tMs.length; i++)
         samples.push({ channel: s.channel, tMs: s.tMs[i]!, value: s.values[i]! });
     }
@@ -158,7 +158,7 @@ export function renderSite(root: HTMLElement, siteId: string): () => void {
     events = new EventSource(`${base}/live`);
     events.addEventListener('power', (e) => {
       const u = JSON.parse((e as MessageEvent<string>).data) as LiveWire;
-      flow.update(u, tz, deviceNote);
+      flow.update(u, tz);
       if (u.points.length > 0 && chart !== undefined) {
         chart.append(
           u.points
@@ -219,8 +219,7 @@ export function renderSite(root: HTMLElement, siteId: string): () => void {
         `${base}/buckets${query({ from: fromIso, to: toIso, limit: CSV_MAX_ROWS })}`,
         abort.signal,
       );
-      // State of charge has buckets too, but its "energy" means nothing: the table shows energy channels.
-      const { channels, rows } = energyTable(buckets.filter((b) => !isStateOfChargeChannel(b.channel)));
+      const { channels, rows } = energyTable(buckets);
       const shown = rows.slice(0, MAX_TABLE_ROWS);
       fill(
         out,
