@@ -1,8 +1,10 @@
 // HTTP session with one gateway: login, cookies or bearer token, at most one re-login per 401/403,
 // exponential cool-down after 429 (no request at all while cooling down, so no login storm), and the
 // meaning of the gateway's replies (502 empty = stopped, 404 = absent on this firmware).
+
 import type { Agent } from 'undici';
 import { request } from 'undici';
+import { withDeadline } from '../deadline.ts';
 import { classifyReply, decodeJsonBody } from './map.ts';
 import { isObject } from './map-values.ts';
 import { createGatewayAgent } from './tls.ts';
@@ -190,14 +192,16 @@ export class PowerwallClient {
     for (let attempt = 0; ; attempt++) {
       this.stats.requests++;
       try {
-        const res = await request(`${this.opts.baseUrl}${path}`, {
-          method,
-          headers,
-          body,
-          dispatcher: this.agent,
-          signal: AbortSignal.timeout(this.opts.requestTimeoutMs),
+        return await withDeadline(this.opts.requestTimeoutMs, undefined, async (signal) => {
+          const res = await request(`${this.opts.baseUrl}${path}`, {
+            method,
+            headers,
+            body,
+            dispatcher: this.agent,
+            signal,
+          });
+          return { status: res.statusCode, body: await res.body.text(), headers: res.headers };
         });
-        return { status: res.statusCode, body: await res.body.text(), headers: res.headers };
       } catch (e) {
         const code = (e as { code?: string }).code;
         const retriable = code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';

@@ -1,8 +1,10 @@
 // The site-signal connector: asks the fleet API for every site once per interval, concurrently within a
 // bound, and turns each answer (or its absence) into readings and a poll outcome with the raw payload.
+
 import type { Site } from '../../domain/site.ts';
 import { mapBounded } from '../bounded-pool.ts';
 import type { Connector, PollOutcome } from '../connector.ts';
+import { withDeadline } from '../deadline.ts';
 import type { SiteSignalConfig } from './config.ts';
 import { mapSiteSignal } from './map.ts';
 
@@ -30,11 +32,10 @@ export function createSiteSignalConnector(config: SiteSignalConfig, deps: SiteSi
   const close = new AbortController();
 
   const getJson = async (u: string): Promise<{ status: number; body: unknown; text: string }> => {
-    const res = await doFetch(u, {
-      signal: AbortSignal.any([AbortSignal.timeout(config.timeoutMs), close.signal]),
-      headers: { accept: 'application/json' },
+    const { res, text } = await withDeadline(config.timeoutMs, close.signal, async (signal) => {
+      const res = await doFetch(u, { signal, headers: { accept: 'application/json' } });
+      return { res, text: await res.text() };
     });
-    const text = await res.text();
     let body: unknown = text;
     try {
       body = JSON.parse(text);

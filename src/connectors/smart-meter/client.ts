@@ -1,10 +1,12 @@
 // The smart-meter puller: fetches the document (URL or file), keeps only records newer than each meter
 // register's high-water mark, and reports one outcome per meter. The mark moves only when the scheduler
 // acknowledges the readings as durable, so a failed write is fetched again next time.
+
 import { readFile } from 'node:fs/promises';
 import { WattlineError } from '../../domain/errors.ts';
 import { formatInstant } from '../../domain/time.ts';
 import type { Connector, PollOutcome } from '../connector.ts';
+import { withDeadline } from '../deadline.ts';
 import type { SmartMeterConfig } from './config.ts';
 import {
   METER_INTERVAL_MS,
@@ -68,12 +70,11 @@ export function createSmartMeterConnector(config: SmartMeterConfig, deps: SmartM
     const since = u.searchParams.get(config.sinceParam ?? '') ?? '';
     const headers: Record<string, string> = { accept: 'application/json' };
     if (etag !== undefined && etagSince === since) headers['if-none-match'] = etag;
-    const res = await doFetch(u, {
-      headers,
-      signal: AbortSignal.any([AbortSignal.timeout(config.timeoutMs), close.signal]),
+    const { res, text } = await withDeadline(config.timeoutMs, close.signal, async (signal) => {
+      const res = await doFetch(u, { headers, signal });
+      return { res, text: res.status === 304 ? '' : await res.text() };
     });
     if (res.status === 304) return 'unchanged';
-    const text = await res.text();
     if (res.status !== 200)
       throw new Error(`GET ${u.pathname} answered ${res.status}: ${text.slice(0, 200)}`);
     etag = res.headers.get('etag') ?? undefined;

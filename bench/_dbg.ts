@@ -1,0 +1,16 @@
+import { rmSync } from 'node:fs';
+import { createConnector, startDemoFeed } from '../src/connectors/registry.ts';
+import { openDuckDbStore } from '../src/store/duckdb-store.ts';
+import { backfillFeed } from '../src/cli/demo.ts';
+rmSync('/tmp/exp/dbg.duckdb', { force: true }); rmSync('/tmp/exp/dbg.duckdb.wal', { force: true });
+const store = await openDuckDbStore({ path: '/tmp/exp/dbg.duckdb' });
+const feed = await startDemoFeed('site-signal', 'demo-site-signal');
+const t0 = Date.now();
+console.log('backfill', await backfillFeed(store, feed, t0, 1), Date.now() - t0);
+const c = createConnector(feed.config, {});
+const t1 = Date.now(); const sites = await c.sites(); console.log('sites', sites.length, Date.now() - t1);
+const t2 = Date.now(); const out = await c.poll(Date.now()); console.log('poll', out.length, out.reduce((n, o) => n + o.readings.length, 0), Date.now() - t2);
+const t3 = Date.now(); await store.upsertSites(sites); console.log('upsert', Date.now() - t3);
+const t4 = Date.now(); await store.appendPolls([]); console.log('appendPolls', Date.now() - t4);
+const t5 = Date.now(); console.log(await store.ingest(out.flatMap((o) => o.readings)), Date.now() - t5);
+await c.close(); await feed.close(); await store.close();
