@@ -16,6 +16,7 @@ import { type AckedBatch, PollScheduler } from './ingest/poll-scheduler.ts';
 import { isPostgresUrl, openRoofStore } from './roofs/open-roof-store.ts';
 import type { RoofStore } from './roofs/roof-store.ts';
 import { duckDbInstanceOptions, openDuckDbStore } from './store/duckdb-store.ts';
+import { hasGaugeLog } from './store/gauge-log.ts';
 import { hasPollLog } from './store/poll-log.ts';
 import type { Store } from './store/store.ts';
 
@@ -86,7 +87,7 @@ export function buildConnectors(config: Config, store: Store, names?: readonly s
   );
 }
 
-/** A poll scheduler over the store, logging polls raw when the store keeps a poll log. */
+/** A poll scheduler over the store, logging polls raw and gauges when the store keeps those logs. */
 export function createScheduler(
   connectors: readonly Connector[],
   store: Store,
@@ -97,6 +98,7 @@ export function createScheduler(
     store,
     health,
     ...(hasPollLog(store) ? { pollLog: store } : {}),
+    ...(hasGaugeLog(store) ? { gaugeLog: store } : {}),
     ...hooks,
   });
 }
