@@ -2,7 +2,7 @@
 // what the community tools found safe for the gateway: 5 s for the meters, minutes for the rest.
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { ConfigError } from '../../config.ts';
+import { ConfigError } from '../../config-error.ts';
 
 export const PowerwallGatewaySchema = Type.Object(
   {
