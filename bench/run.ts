@@ -20,6 +20,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   dashboard: async () => (await import('./dashboard.ts')).bench,
   forecast: async () => (await import('./forecast.ts')).bench,
   anomalies: async () => (await import('./anomalies.ts')).bench,
+  'anomalies-simulators': async () => (await import('./anomalies-simulators.ts')).bench,
 };
 
 const SELF = fileURLToPath(import.meta.url);

@@ -28,8 +28,11 @@ export function householdHistory(
   fromMs: number,
   toMs: number,
   receivedMs: number,
+  /** Sets the household's faults (e.g. negativeNightSolar) before it runs. */
+  configure?: (h: Household) => void,
 ): Reading[] {
   const h = new Household(fromMs, { ...DEFAULT_HOUSEHOLD, ...household });
+  configure?.(h);
   const out: Reading[] = [];
   for (let t = Math.ceil(fromMs / HISTORY_STEP_MS) * HISTORY_STEP_MS; t < toMs; t += HISTORY_STEP_MS) {
     h.advanceTo(t);
