@@ -6,8 +6,14 @@ import type { Reading } from '../../domain/reading.ts';
 import type { Site } from '../../domain/site.ts';
 import type { DemoFeed } from '../registry.ts';
 import { type PowerwallSourceConfig, PowerwallSourceConfigSchema } from './config.ts';
-import { POWER_CHANNEL } from './map.ts';
-import { DEFAULT_HOUSEHOLD, Household, type HouseholdOptions, SIM_METERS } from './sim-household.ts';
+import { COUNTER_CHANNELS, POWER_CHANNEL } from './map.ts';
+import {
+  type Counters,
+  DEFAULT_HOUSEHOLD,
+  Household,
+  type HouseholdOptions,
+  SIM_METERS,
+} from './sim-household.ts';
 import type { FirmwareGeneration } from './sim-payloads.ts';
 import { generateGatewayCertificate, type PowerwallSimulator, startPowerwallSimulator } from './simulator.ts';
 
@@ -21,7 +27,9 @@ const GATEWAYS: readonly { firmware: FirmwareGeneration; household: Partial<Hous
 /** Spacing of the backfilled power samples (ms). */
 const HISTORY_STEP_MS = 60_000;
 
-/** Power readings a 1-minute poller would have read from a household over [fromMs, toMs). */
+/** Power and counter readings a 1-minute poller would have read from a household over [fromMs, toMs).
+ * The counters are shifted so that they end where a gateway simulated from `toMs` on starts its own: the
+ * live poll then continues the same counter series (no reset, no jump, no counter-less first hour). */
 export function householdHistory(
   siteId: string,
   household: Partial<HouseholdOptions>,
@@ -31,9 +39,12 @@ export function householdHistory(
   /** Sets the household's faults (e.g. negativeNightSolar) before it runs. */
   configure?: (h: Household) => void,
 ): Reading[] {
-  const h = new Household(fromMs, { ...DEFAULT_HOUSEHOLD, ...household });
+  const opts = { ...DEFAULT_HOUSEHOLD, ...household };
+  const h = new Household(fromMs, opts);
   configure?.(h);
   const out: Reading[] = [];
+  const counters: { tMs: number; values: number[] }[] = [];
+  const counterOf = (c: Counters) => COUNTER_CHANNELS.map((k) => c[k.meter][`${k.field}Wh`]);
   for (let t = Math.ceil(fromMs / HISTORY_STEP_MS) * HISTORY_STEP_MS; t < toMs; t += HISTORY_STEP_MS) {
     h.advanceTo(t);
     const p = h.powers();
@@ -47,7 +58,23 @@ export function householdHistory(
         value: p[m],
         receivedMs,
       });
+    counters.push({ tMs: t, values: counterOf(h.counters()) });
   }
+  h.advanceTo(toMs);
+  const endValues = counterOf(h.counters());
+  const liveStart = counterOf(new Household(toMs, opts).counters());
+  for (const c of counters)
+    COUNTER_CHANNELS.forEach((k, i) =>
+      out.push({
+        siteId,
+        channel: k.channel,
+        kind: 'counter',
+        tMs: c.tMs,
+        endMs: null,
+        value: c.values[i]! - endValues[i]! + liveStart[i]!,
+        receivedMs,
+      }),
+    );
   return out;
 }
 

@@ -30,11 +30,26 @@ export function createSiteSignalConnector(config: SiteSignalConfig, deps: SiteSi
   const close = new AbortController();
 
   const getJson = async (u: string): Promise<{ status: number; body: unknown; text: string }> => {
-    const res = await doFetch(u, {
-      signal: AbortSignal.any([AbortSignal.timeout(config.timeoutMs), close.signal]),
-      headers: { accept: 'application/json' },
-    });
-    const text = await res.text();
+    // A timer held here rather than AbortSignal.any([AbortSignal.timeout(), ...]): on Node 20 the timeout
+    // signal inside AbortSignal.any can be garbage-collected before it fires, and a site that never
+    // answers then holds the whole poll round forever (seen in the demo once a busy heap triggered GC).
+    const abort = new AbortController();
+    const timer = setTimeout(
+      () => abort.abort(new DOMException('no answer within the timeout', 'TimeoutError')),
+      config.timeoutMs,
+    );
+    const onClose = () => abort.abort(close.signal.reason);
+    close.signal.addEventListener('abort', onClose, { once: true });
+    if (close.signal.aborted) onClose();
+    let res: Response;
+    let text: string;
+    try {
+      res = await doFetch(u, { signal: abort.signal, headers: { accept: 'application/json' } });
+      text = await res.text();
+    } finally {
+      clearTimeout(timer);
+      close.signal.removeEventListener('abort', onClose);
+    }
     let body: unknown = text;
     try {
       body = JSON.parse(text);
