@@ -50,7 +50,7 @@ describe('gauges through the poll scheduler', () => {
         polled,
       );
       // Stored raw and on the app's scale: soc = (raw − 5) / 0.95.
-      soc.forEach((g, i) => assert.ok(Math.abs(g.value - (raw[i]!.value - 5) / 0.95) < 1e-9));
+      for (const [i, g] of soc.entries()) assert.ok(Math.abs(g.value - (raw[i]!.value - 5) / 0.95) < 1e-9);
       const latest = Object.fromEntries((await store.latestGauges('home')).map((g) => [g.name, g.value]));
       assert.deepEqual(Object.keys(latest).sort(), ['grid-connected', 'running', 'soc', 'soe-raw']);
       assert.equal(latest['grid-connected'], 1);

@@ -64,7 +64,7 @@ export function householdHistory(
   const endValues = counterOf(h.counters());
   const liveStart = counterOf(new Household(toMs, opts).counters());
   for (const c of counters)
-    COUNTER_CHANNELS.forEach((k, i) =>
+    COUNTER_CHANNELS.forEach((k, i) => {
       out.push({
         siteId,
         channel: k.channel,
@@ -73,8 +73,8 @@ export function householdHistory(
         endMs: null,
         value: c.values[i]! - endValues[i]! + liveStart[i]!,
         receivedMs,
-      }),
-    );
+      });
+    });
   return out;
 }
 
