@@ -22,6 +22,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   anomalies: async () => (await import('./anomalies.ts')).bench,
   'ingest-postgres': async () => (await import('./ingest-postgres.ts')).bench,
   'get-data-backends': async () => (await import('./get-data-backends.ts')).bench,
+  'anomalies-simulators': async () => (await import('./anomalies-simulators.ts')).bench,
 };
 
 const SELF = fileURLToPath(import.meta.url);

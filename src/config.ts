@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { ConfigError } from './config-error.ts';
 import { type ConnectorConfig, validateConnectorConfigs } from './connectors/registry.ts';
 
 export const ConfigSchema = Type.Object(
@@ -50,13 +51,7 @@ export const ConfigSchema = Type.Object(
 
 export type Config = Omit<Static<typeof ConfigSchema>, 'connectors'> & { connectors: ConnectorConfig[] };
 
-/** A configuration error naming every bad key. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 type Partialish = { [k: string]: unknown };
 

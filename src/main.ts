@@ -16,6 +16,7 @@ import { type AckedBatch, PollScheduler } from './ingest/poll-scheduler.ts';
 import { openRoofStore } from './roofs/open-roof-store.ts';
 import type { RoofStore } from './roofs/roof-store.ts';
 import { duckDbInstanceOptions, openDuckDbStore } from './store/duckdb-store.ts';
+import { hasGaugeLog } from './store/gauge-log.ts';
 import { hasPollLog } from './store/poll-log.ts';
 import { isPostgresUrl, openPostgresStore } from './store/postgres-store.ts';
 import type { Store } from './store/store.ts';
@@ -82,7 +83,7 @@ export function buildConnectors(config: Config, store: Store, names?: readonly s
   );
 }
 
-/** A poll scheduler over the store, logging polls raw when the store keeps a poll log. */
+/** A poll scheduler over the store, logging polls raw and gauges when the store keeps those logs. */
 export function createScheduler(
   connectors: readonly Connector[],
   store: Store,
@@ -93,6 +94,7 @@ export function createScheduler(
     store,
     health,
     ...(hasPollLog(store) ? { pollLog: store } : {}),
+    ...(hasGaugeLog(store) ? { gaugeLog: store } : {}),
     ...hooks,
   });
 }

@@ -11,6 +11,7 @@ import { registerOpenApi } from './openapi.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { anomalyRoutes } from './routes/anomalies.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
+import { gaugeRoutes } from './routes/gauges.ts';
 import { healthRoutes } from './routes/health.ts';
 import { liveRoutes } from './routes/live.ts';
 import { readingRoutes } from './routes/readings.ts';
@@ -77,6 +78,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.register(roofRoutes, { roofStore: deps.roofStore, prefix: '/v1' });
   app.register(statusRoutes, { ...routeDeps, prefix: '/v1' });
   app.register(siteReadingRoutes, { ...routeDeps, prefix: '/v1' });
+  app.register(gaugeRoutes, { ...routeDeps, prefix: '/v1' });
   const live = new LiveFeed({ store: deps.store, clock: routeDeps.clock, pollMs: deps.livePollMs ?? 1000 });
   app.addHook('onClose', async () => live.close());
   app.register(liveRoutes, { ...routeDeps, live, prefix: '/v1' });

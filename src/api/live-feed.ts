@@ -1,8 +1,9 @@
 // Live power per site for server-sent events. One poll loop per watched site, shared by all of its
 // subscribers: every `pollMs` it reads the readings stored since the last look and hands each subscriber
-// the new power samples plus the latest power per channel and state of charge. Polling the store (rather
+// the new power samples plus the latest power per channel, state of charge and gauges (grid status). Polling the store (rather
 // than hooking ingest) sees every writer: the API, the importer, connectors and other processes alike.
 import { isStateOfChargeChannel } from '../domain/channels.ts';
+import { hasGaugeLog } from '../store/gauge-log.ts';
 import type { Store } from '../store/store.ts';
 
 /** One power sample of one channel. */
@@ -21,6 +22,8 @@ export interface LiveUpdate {
   latestPowerW: Record<string, number>;
   /** Latest state of charge (percent), null when the site reports none. */
   socPercent: number | null;
+  /** Latest value of each gauge (`soc` %, `grid-connected` 1/0, ...); {} when the site reports none. */
+  gauges: Record<string, number>;
   /** New power samples since the previous update, by channel then time. */
   points: LivePoint[];
 }
@@ -45,6 +48,9 @@ interface SiteWatch {
   lastMsByChannel: Map<string, number>;
   latestPowerW: Record<string, number>;
   socByChannel: Map<string, number>;
+  /** Latest gauge values and the instant of each, to tell a new reading of a gauge from a repeat. */
+  gauges: Record<string, number>;
+  gaugeMs: Map<string, number>;
   timer: NodeJS.Timeout | undefined;
   polling: Promise<void>;
   busy: boolean;
@@ -69,6 +75,8 @@ export class LiveFeed {
         lastMsByChannel: new Map(),
         latestPowerW: {},
         socByChannel: new Map(),
+        gauges: {},
+        gaugeMs: new Map(),
         timer: undefined,
         polling: Promise.resolve(),
         busy: true,
@@ -104,6 +112,26 @@ export class LiveFeed {
   close(): void {
     this.#closed = true;
     for (const [siteId, w] of this.#sites) this.#stop(siteId, w);
+  }
+
+  /** Reads the latest gauges of a site; true when one of them has a newer value than delivered. */
+  async #pollGauges(siteId: string, w: SiteWatch): Promise<boolean> {
+    const store = this.#opts.store;
+    if (!hasGaugeLog(store)) return false;
+    let latest: Awaited<ReturnType<typeof store.latestGauges>>;
+    try {
+      latest = await store.latestGauges(siteId);
+    } catch {
+      return false; // as for readings: the next tick tries again
+    }
+    let changed = false;
+    for (const g of latest) {
+      if ((w.gaugeMs.get(g.name) ?? Number.NEGATIVE_INFINITY) >= g.tMs) continue;
+      w.gaugeMs.set(g.name, g.tMs);
+      w.gauges[g.name] = g.value;
+      changed = true;
+    }
+    return changed;
   }
 
   #stop(siteId: string, w: SiteWatch): void {
@@ -145,12 +173,14 @@ export class LiveFeed {
         if (!first) points.push({ channel: r.channel, tMs: r.tMs, powerW: r.value });
       }
     }
+    if (await this.#pollGauges(siteId, w)) changed = true;
     const latest = w.lastMsByChannel.size === 0 ? null : Math.max(...w.lastMsByChannel.values());
     const update: LiveUpdate = {
       siteId,
       latestMs: latest,
       latestPowerW: { ...w.latestPowerW },
-      socPercent: w.socByChannel.get('soc') ?? w.socByChannel.get('soc-raw') ?? null,
+      socPercent: w.socByChannel.get('soc') ?? w.socByChannel.get('soc-raw') ?? w.gauges['soc'] ?? null,
+      gauges: { ...w.gauges },
       points,
     };
     w.snapshot = update;

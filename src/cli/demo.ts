@@ -17,7 +17,7 @@ import { closeOnSignals } from './serve.ts';
 import { configFrom, portArg, type StoreFlags, withStoreOptions } from './shared-options.ts';
 
 /** The simulated sources of the demo, each with its connector: one line per source. */
-const DEMO_SOURCES: readonly SourceName[] = ['site-signal', 'smart-meter'];
+const DEMO_SOURCES: readonly SourceName[] = ['site-signal', 'smart-meter', 'powerwall'];
 /** Days of history backfilled from the simulators' models at start. */
 const FEED_HISTORY_DAYS = 3;
 

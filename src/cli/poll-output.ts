@@ -18,11 +18,16 @@ function round(x: number): string {
   return Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2);
 }
 
-/** One row per polled site: state, the payload's time and each channel's value. */
+/** One row per polled site: state, the payload's time, each channel's value and the gauges read. */
 export function outcomeRows(batch: AckedBatch): string[][] {
   return batch.outcomes.map((o: PollOutcome) => {
     const values = o.readings.map((r) => `${r.channel}=${round(r.value)}${r.kind === 'power' ? 'W' : 'Wh'}`);
     const shown = values.length > 4 ? [...values.slice(0, 4), `… ${values.length} readings`] : values;
+    // Gauges (state of charge, grid status) are not readings: shown after them, without an energy unit.
+    for (const g of o.gauges ?? []) {
+      const unit = (g as { unit?: string }).unit === '%' ? '%' : '';
+      shown.push(`${g.name}=${Number.isInteger(g.value) ? g.value : round(g.value)}${unit}`);
+    }
     return [
       batch.connector,
       o.siteId,
@@ -56,6 +61,9 @@ export function batchJson(batch: AckedBatch): unknown {
         ...(r.endMs === null ? {} : { end: formatInstant(r.endMs) }),
         value: r.value,
       })),
+      ...(o.gauges === undefined
+        ? {}
+        : { gauges: o.gauges.map((g) => ({ name: g.name, t: formatInstant(g.tMs), value: g.value })) }),
     })),
   };
 }

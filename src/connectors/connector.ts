@@ -20,6 +20,18 @@ export interface PollOutcome {
   detail?: string;
   /** What the source answered, for the raw poll log (absent when there was no answer). */
   raw?: RawPoll;
+  /** Non-energy values read with this poll (state of charge, grid status). Stored as they are, never
+   * integrated into buckets: a percentage is not a power. */
+  gauges?: Gauge[];
+}
+
+/** A non-energy value of a site at an instant, e.g. `soc` (%) or `grid-connected` (1/0). */
+export interface Gauge {
+  siteId: string;
+  /** Kebab-case name that carries its unit by convention (`soc` %, `grid-connected` 1/0). */
+  name: string;
+  tMs: number;
+  value: number;
 }
 
 /** The raw answer of one poll: the payload's own time and the payload as received. */

@@ -6,6 +6,8 @@ import { Value } from '@sinclair/typebox/value';
 import type { Reading } from '../domain/reading.ts';
 import type { Site } from '../domain/site.ts';
 import type { Connector } from './connector.ts';
+import { startPowerwallDemo } from './powerwall/demo-feed.ts';
+import { createPowerwallConnector, PowerwallSourceConfigSchema } from './powerwall/index.ts';
 import { createSiteSignalConnector } from './site-signal/client.ts';
 import { SiteSignalConfigSchema } from './site-signal/config.ts';
 import { startSiteSignalSimulator } from './site-signal/simulator.ts';
@@ -49,6 +51,12 @@ function entry<S extends TObject>(e: SourceEntry<S>): SourceEntry<S> {
 }
 
 export const SOURCES = {
+  powerwall: entry({
+    configSchema: PowerwallSourceConfigSchema,
+    create: ({ source: _source, ...config }, deps) =>
+      createPowerwallConnector(config, deps.clock ? { clock: deps.clock } : {}),
+    demo: (name, opts) => startPowerwallDemo(name, opts),
+  }),
   'site-signal': entry({
     configSchema: SiteSignalConfigSchema,
     create: (config, deps) => createSiteSignalConnector(config, deps),

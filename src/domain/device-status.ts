@@ -31,6 +31,30 @@ export interface DeviceStatus {
   upWindowMs: number;
   /** Why the last poll failed, when it did. */
   detail: string | null;
+  /** What the anomaly detectors found over the recent window (GET /v1/status only). */
+  anomalies?: AnomalySummary;
+}
+
+/** One anomaly as the status shows it. */
+export interface AnomalyBrief {
+  kind: string;
+  channel: string;
+  severity: 'info' | 'warning' | 'critical';
+  /** ISO instants of the span [start, end). */
+  start: string;
+  end: string;
+  explanation: string;
+}
+
+/** A site's anomalies over the recent window, in brief. */
+export interface AnomalySummary {
+  /** Length of the window examined, ending now (ms). */
+  windowMs: number;
+  total: number;
+  /** Count of findings per anomaly kind (kinds with none are absent). */
+  byKind: Record<string, number>;
+  /** The most severe findings, the most recent first within a severity. */
+  recent: AnomalyBrief[];
 }
 
 export interface FleetStatus {

@@ -7,6 +7,7 @@ import type { Site } from '../domain/site.ts';
 import { hasRecentActivity } from '../store/recent-activity.ts';
 import type { Store } from '../store/store.ts';
 import { DeviceHealth } from './device-health.ts';
+import { createStatusAnomalies } from './status-anomalies.ts';
 
 export interface StatusServiceOptions {
   store: Store;
@@ -14,6 +15,9 @@ export interface StatusServiceOptions {
   health?: DeviceHealth;
   upWindowMs?: number;
   solarWindowMs?: number;
+  /** Window of the anomaly summary of GET /v1/status (ms, default 1 h) and how long it is reused (default 30 s). */
+  anomalyWindowMs?: number;
+  anomalyTtlMs?: number;
 }
 
 export interface StatusService {
@@ -29,6 +33,11 @@ export function createStatusService(opts: StatusServiceOptions): StatusService {
   const upWindowMs = opts.upWindowMs ?? 60_000;
   const solarWindowMs = opts.solarWindowMs ?? 3_600_000;
   const health = opts.health ?? new DeviceHealth();
+  const anomalies = createStatusAnomalies({
+    store: opts.store,
+    ...(opts.anomalyWindowMs === undefined ? {} : { windowMs: opts.anomalyWindowMs }),
+    ...(opts.anomalyTtlMs === undefined ? {} : { ttlMs: opts.anomalyTtlMs }),
+  });
 
   const observe = async (site: Site, nowMs: number): Promise<SiteObservation> => {
     const poller = health.poller(site.siteId);
@@ -79,7 +88,13 @@ export function createStatusService(opts: StatusServiceOptions): StatusService {
     upWindowMs,
     devices,
     async fleet(nowMs) {
-      return fleetStatus(await devices(await opts.store.listSites(), nowMs), nowMs, upWindowMs);
+      const sites = await opts.store.listSites();
+      const [list, summaries] = await Promise.all([devices(sites, nowMs), anomalies.summaries(sites, nowMs)]);
+      const withAnomalies = list.map((d) => {
+        const a = summaries.get(d.siteId);
+        return a === undefined ? d : { ...d, anomalies: a };
+      });
+      return fleetStatus(withAnomalies, nowMs, upWindowMs);
     },
   };
 }

@@ -1,8 +1,9 @@
 // The poll scheduler (DESIGN §4): runs each connector at its interval, never two polls of one connector at
-// once, logs every poll raw, writes the readings through Store.ingest (acknowledged = durable) and only
+// once, logs every poll raw, writes its gauges and its readings (acknowledged = durable) and only
 // then tells device health and the connector. stop() lets in-flight polls finish and waits for their writes.
 import type { Connector, PollOutcome } from '../connectors/connector.ts';
 import type { Reading } from '../domain/reading.ts';
+import type { GaugeEntry, GaugeLog } from '../store/gauge-log.ts';
 import type { PollLog, PollLogEntry } from '../store/poll-log.ts';
 import type { IngestSummary, Store } from '../store/store.ts';
 import type { DeviceHealth } from './device-health.ts';
@@ -21,6 +22,8 @@ export interface PollSchedulerDeps {
   store: Store;
   /** Where each poll is logged raw; no raw poll log when absent. */
   pollLog?: PollLog;
+  /** Where gauges (state of charge, grid status) are stored; dropped when absent, never ingested as readings. */
+  gaugeLog?: GaugeLog;
   health?: DeviceHealth;
   clock?: () => number;
   /** Called after each round's readings are durable. */
@@ -40,6 +43,12 @@ function logEntries(c: Connector, outcomes: readonly PollOutcome[]): PollLogEntr
     detail: o.detail ?? null,
     payload: o.raw?.payload ?? null,
   }));
+}
+
+function gaugeEntries(outcomes: readonly PollOutcome[], receivedMs: number): GaugeEntry[] {
+  return outcomes.flatMap((o) =>
+    (o.gauges ?? []).map((g) => ({ siteId: g.siteId, name: g.name, tMs: g.tMs, value: g.value, receivedMs })),
+  );
 }
 
 export class PollScheduler {
@@ -79,6 +88,8 @@ export class PollScheduler {
     try {
       if (this.deps.pollLog && outcomes.length > 0)
         await this.deps.pollLog.appendPolls(logEntries(c, outcomes));
+      const gauges = this.deps.gaugeLog ? gaugeEntries(outcomes, this.clock()) : [];
+      if (gauges.length > 0) await this.deps.gaugeLog!.appendGauges(gauges);
       if (readings.length > 0)
         summary = await this.deps.store.ingest(readings, c.siteDefaults ?? { source: c.source });
     } catch (e) {

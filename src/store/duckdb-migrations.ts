@@ -1,5 +1,6 @@
 // Schema migrations of the DuckDB backend, applied in order at open; each runs once, recorded in
 // schema_migrations. Times are epoch milliseconds (BIGINT) to match the domain and avoid zone ambiguity.
+import { GAUGE_LOG_MIGRATION } from './duckdb-gauge-log.ts';
 import { POLL_LOG_MIGRATION } from './duckdb-poll-log.ts';
 
 export interface Migration {
@@ -100,4 +101,5 @@ export const DUCKDB_MIGRATIONS: readonly Migration[] = [
     ],
   },
   POLL_LOG_MIGRATION,
+  GAUGE_LOG_MIGRATION,
 ];

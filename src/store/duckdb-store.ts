@@ -6,10 +6,12 @@ import type { SeriesBucket } from '../domain/bucket.ts';
 import type { Reading } from '../domain/reading.ts';
 import type { Site } from '../domain/site.ts';
 import type { NormalizeOptions } from '../normalize/options.ts';
+import { insertGauges, selectGauges, selectLatestGauges } from './duckdb-gauge-log.ts';
 import { DUCKDB_MIGRATIONS } from './duckdb-migrations.ts';
 import { insertPolls, selectPolls } from './duckdb-poll-log.ts';
 import { DuckDbSeriesCatalog, seriesIn } from './duckdb-series-catalog.ts';
 import { DuckDbSeriesIo, WINNERS } from './duckdb-series-io.ts';
+import type { GaugeEntry, GaugeLog, GaugeQuery } from './gauge-log.ts';
 import { GroupCommit } from './group-commit.ts';
 import { IncrementalIngest, type SeriesRef } from './incremental-ingest.ts';
 import type { PollLog, PollLogEntry, PollLogQuery } from './poll-log.ts';
@@ -87,7 +89,7 @@ function toBucket(row: unknown[], ref: SeriesRef): SeriesBucket {
   };
 }
 
-export class DuckDbStore implements Store, PollLog, RecentActivity {
+export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
   readonly backend = 'duckdb';
   private ingestEngine: IncrementalIngest | undefined;
   /** All sites, kept in memory: DuckDB locks its file to one process, so this copy is authoritative and
@@ -360,6 +362,19 @@ export class DuckDbStore implements Store, PollLog, RecentActivity {
 
   polls(q: PollLogQuery): Promise<PollLogEntry[]> {
     return selectPolls(this.reader(), q);
+  }
+
+  async appendGauges(entries: readonly GaugeEntry[]): Promise<void> {
+    if (this.closed) throw new Error('store is closed');
+    if (entries.length > 0) await this.commits.run(() => insertGauges(this.writer, entries));
+  }
+
+  latestGauges(siteId: string): Promise<GaugeEntry[]> {
+    return selectLatestGauges(this.reader(), siteId);
+  }
+
+  gauges(q: GaugeQuery): Promise<GaugeEntry[]> {
+    return selectGauges(this.reader(), q);
   }
 
   async lastReceived(sinceMs: number): Promise<Map<string, number>> {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Reading } from '../../src/domain/reading.ts';
+import { hasGaugeLog } from '../../src/store/gauge-log.ts';
 import { assertProblem, openApi, type TestApi } from './helpers.ts';
 
 const NOW = Date.UTC(2026, 0, 1); // the app clock in openApi
@@ -17,6 +18,7 @@ interface LiveEvent {
   latest: string | null;
   latestPowerW: Record<string, number>;
   socPercent: number | null;
+  gauges: Record<string, number>;
   points: { channel: string; tMs: number; powerW: number }[];
 }
 
@@ -63,6 +65,7 @@ describe('GET /v1/sites/{siteId}/live (server-sent events)', () => {
       latest: new Date(T0).toISOString().replace('.000Z', 'Z'),
       latestPowerW: { grid: 400, solar: 1500 },
       socPercent: 62.5,
+      gauges: {},
       points: [],
     });
     // Two batches, one per channel, the second at an instant the first already passed: both arrive.
@@ -83,6 +86,28 @@ describe('GET /v1/sites/{siteId}/live (server-sent events)', () => {
     );
     assert.deepEqual(last?.latestPowerW, { grid: 450, solar: 1400 });
     assert.equal(last?.socPercent, 62);
+    abort.abort();
+  });
+
+  it('carries the latest gauges: state of charge and grid status, as the dashboard shows them', async () => {
+    assert.ok(hasGaugeLog(api.store));
+    const gauge = (name: string, tMs: number, value: number) => ({
+      siteId: 'home',
+      name,
+      tMs,
+      value,
+      receivedMs: tMs,
+    });
+    await api.store.appendGauges([gauge('soc', T0, 71.5), gauge('grid-connected', T0, 1)]);
+    const abort = new AbortController();
+    const stream = events((await fetch(url, { signal: abort.signal })).body!);
+    const first = (await stream.next()).value as LiveEvent;
+    assert.deepEqual(first.gauges, { soc: 71.5, 'grid-connected': 1 });
+    // The grid goes down: the next event says so without any new power sample.
+    await api.store.appendGauges([gauge('grid-connected', T0 + 15_000, 0), gauge('soc', T0 + 15_000, 71)]);
+    const next = (await stream.next()).value as LiveEvent;
+    assert.deepEqual(next.gauges, { soc: 71, 'grid-connected': 0 });
+    assert.deepEqual(next.points, []);
     abort.abort();
   });
 

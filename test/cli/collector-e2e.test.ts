@@ -1,6 +1,7 @@
 // End to end with real processes: `wattline poll` against the simulators is killed with SIGKILL and every
 // reading it acknowledged (a line on stdout is printed only after the commit) is in the DuckDB file; and
-// `npm run demo` starts, serves devices up in GET /v1/status, and stops cleanly on SIGINT.
+// `npm run demo` starts, serves devices up in GET /v1/status (the fleet and the Powerwall gateways, with
+// their gauges), and stops cleanly on SIGINT.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -129,7 +130,13 @@ describe('collector processes', () => {
         // A device is up once a poll of it is durable; on a busy machine the first round can commit
         // after the backfill, so wait for the healthy part of the fleet rather than the first round.
         const fleetUp = status.sites.filter((s) => s.source === 'site-signal' && s.up).length;
-        if (polled.length >= 50 && fleetUp >= 47 && status.sites.some((s) => s.source === 'smart-meter'))
+        const gateways = status.sites.filter((s) => s.source === 'powerwall' && s.pollerState !== null);
+        if (
+          polled.length >= 50 &&
+          fleetUp >= 47 &&
+          gateways.length >= 2 &&
+          status.sites.some((s) => s.source === 'smart-meter')
+        )
           break;
         await new Promise((r) => setTimeout(r, 500));
       }
@@ -138,7 +145,16 @@ describe('collector processes', () => {
       // The default faults: a timeout, a 500 and a stale site are down; the rest of the fleet is up.
       assert.equal(fleetSites.filter((s) => s.up).length, 47);
       assert.equal(fleetSites.filter((s) => s.pollerState === 'unreachable').length, 3);
-      assert.ok(status.devicesUp >= 47);
+      // The Powerwall gateways (HTTPS, self-signed, pinned by fingerprint) are polled and up, and their
+      // state of charge and grid status are served as gauges.
+      const gateways = status.sites.filter((s) => s.source === 'powerwall');
+      assert.ok(gateways.length >= 2, `${gateways.length} gateways`);
+      for (const g of gateways) assert.deepEqual([g.siteId, g.up, g.pollerState], [g.siteId, true, 'ok']);
+      const latest = (await (await fetch(`${url}/v1/sites/${gateways[0]!.siteId}/gauges/latest`)).json()) as {
+        gauges: Record<string, { t: string; value: number }>;
+      };
+      assert.ok(latest.gauges['soc'] !== undefined && latest.gauges['grid-connected']?.value === 1);
+      assert.ok(status.devicesUp >= 47 + gateways.length);
       process.kill(-proc.pid!, 'SIGINT');
       const [code, signal] = await new Promise<[number | null, string | null]>((r) =>
         proc.once('exit', (c, s) => r([c, s])),

@@ -22,6 +22,7 @@ function toWire(u: LiveUpdate): LiveUpdateWire {
     latest: u.latestMs === null ? null : formatInstant(u.latestMs),
     latestPowerW: u.latestPowerW,
     socPercent: u.socPercent,
+    gauges: u.gauges,
     points: u.points,
   };
 }
@@ -42,7 +43,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRouteDeps> = async (app, 
         tags: ['sites'],
         summary: 'Live power of a site (server-sent events)',
         description:
-          'A text/event-stream of `power` events. The first event carries the latest values with no points; each later one the power samples stored since the previous event, the latest power per channel (W) and the state of charge (%). Data of each event: ' +
+          'A text/event-stream of `power` events. The first event carries the latest values with no points; each later one the power samples stored since the previous event, the latest power per channel (W), the state of charge (%) and the latest gauges (`soc` %, `grid-connected` 1/0, ...). Data of each event: ' +
           JSON.stringify(Object.keys(LiveUpdateSchema.properties)),
         params: SiteIdParams,
         response: {
@@ -52,7 +53,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRouteDeps> = async (app, 
               'text/event-stream': {
                 schema: Type.String({
                   examples: [
-                    'event: power\ndata: {"siteId":"home","latest":"2026-01-01T12:00:05Z","latestPowerW":{"grid":420,"solar":2100,"battery":-300,"load":2220},"socPercent":64.5,"points":[{"channel":"grid","tMs":1767268805000,"powerW":420}]}\n\n',
+                    'event: power\ndata: {"siteId":"home","latest":"2026-01-01T12:00:05Z","latestPowerW":{"grid":420,"solar":2100,"battery":-300,"load":2220},"socPercent":64.5,"gauges":{"soc":64.5,"soe-raw":66.3,"grid-connected":1,"running":1},"points":[{"channel":"grid","tMs":1767268805000,"powerW":420}]}\n\n',
                   ],
                 }),
               },

@@ -51,6 +51,10 @@ export const LiveUpdateSchema = Type.Object({
     description: 'Latest power per channel (W, + = into the home’s bus)',
   }),
   socPercent: Type.Union([Type.Number(), Type.Null()], { description: 'Latest state of charge (%)' }),
+  gauges: Type.Record(Type.String(), Type.Number(), {
+    description:
+      'Latest value of each gauge: `soc` (% on the app scale), `soe-raw` (%), `grid-connected` (1/0), `running` (1/0); {} when none',
+  }),
   points: Type.Array(Type.Object({ channel: Type.String(), tMs: Type.Number(), powerW: Type.Number() }), {
     description: 'Power samples stored since the previous event',
   }),

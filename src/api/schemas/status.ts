@@ -25,6 +25,31 @@ export const SolarHealthSchema = Type.Object({
   }),
 });
 
+export const AnomalySummarySchema = Type.Object(
+  {
+    windowMs: Type.Integer({ description: 'Length of the window examined, ending now (ms)' }),
+    total: Type.Integer({ minimum: 0 }),
+    byKind: Type.Record(Type.String(), Type.Integer({ minimum: 0 }), {
+      description: 'Findings per kind (see GET /v1/anomalies); kinds with none are absent',
+    }),
+    recent: Type.Array(
+      Type.Object({
+        kind: Type.String(),
+        channel: Type.String(),
+        severity: StringEnum(['info', 'warning', 'critical'] as const),
+        start: InstantOut(),
+        end: InstantOut(),
+        explanation: Type.String(),
+      }),
+      { description: 'The most severe findings, the most recent first within a severity' },
+    ),
+  },
+  {
+    description:
+      'Anomalies of the recent window (negative solar, solar missing in daylight, device down, flat line, energy balance, counter drift; not the forecast check)',
+  },
+);
+
 export const DeviceStatusSchema = Type.Object({
   siteId: Type.String(),
   source: Type.String(),
@@ -39,6 +64,7 @@ export const DeviceStatusSchema = Type.Object({
     description: 'Window of `up`: the fleet’s, or two poll intervals for slow pullers',
   }),
   detail: Type.Union([Type.String(), Type.Null()], { description: 'Why the last poll failed' }),
+  anomalies: Type.Optional(AnomalySummarySchema),
 });
 
 export const FleetStatusSchema = Type.Object({

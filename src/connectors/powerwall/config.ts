@@ -2,7 +2,7 @@
 // what the community tools found safe for the gateway: 5 s for the meters, minutes for the rest.
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { ConfigError } from '../../config.ts';
+import { ConfigError } from '../../config-error.ts';
 
 export const PowerwallGatewaySchema = Type.Object(
   {
@@ -20,6 +20,16 @@ export const PowerwallGatewaySchema = Type.Object(
     fingerprint256: Type.Optional(Type.String({ pattern: '^([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$' })),
     /** Used until the gateway's /api/site_info has told its own. */
     timezone: Type.Optional(Type.String({ minLength: 1 })),
+    /** Where the panels are (degrees): lets device health and anomalies tell night from daylight. */
+    location: Type.Optional(
+      Type.Object(
+        {
+          latitude: Type.Number({ minimum: -90, maximum: 90 }),
+          longitude: Type.Number({ minimum: -180, maximum: 180 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -50,6 +60,13 @@ export const PowerwallConfigSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** A `connectors` list entry of the configuration file: the connector's configuration tagged with its source. */
+export const PowerwallSourceConfigSchema = Type.Object(
+  { source: Type.Literal('powerwall'), ...PowerwallConfigSchema.properties },
+  { additionalProperties: false },
+);
+
+export type PowerwallSourceConfig = Static<typeof PowerwallSourceConfigSchema>;
 export type PowerwallGatewayConfig = Static<typeof PowerwallGatewaySchema>;
 export type PowerwallConfig = Static<typeof PowerwallConfigSchema>;
 

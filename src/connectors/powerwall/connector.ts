@@ -67,6 +67,7 @@ export function createPowerwallConnector(
           url: gatewayBaseUrl(p.gateway),
           nominalEnergyWh: p.info.siteInfo?.nominalEnergyWh ?? null,
           nominalPowerW: p.info.siteInfo?.nominalPowerW ?? null,
+          ...(p.gateway.location ?? {}),
         },
       }));
     },

@@ -2,7 +2,7 @@
 // client's session and cool-down, and turns the answers into one PollOutcome with gauges and drift.
 
 import { isValidTimeZone } from '../../domain/time-zone.ts';
-import type { PollerState, PollOutcome } from '../connector.ts';
+import type { PollerState, PollOutcome, Gauge as StoredGauge } from '../connector.ts';
 import type { FetchResult, PowerwallClient } from './client.ts';
 import type { PowerwallConfig, PowerwallGatewayConfig } from './config.ts';
 import { type DriftFigure, DriftTracker } from './drift.ts';
@@ -19,8 +19,7 @@ import {
 } from './map.ts';
 
 /** A non-energy value of a site at an instant. Kept out of Store.ingest: a % must never become energy. */
-export interface Gauge {
-  siteId: string;
+export interface Gauge extends StoredGauge {
   /** soe-raw (% as the gateway reports it), soc (% on the Tesla app's scale), grid-connected (1/0), running (1/0). */
   name: 'soe-raw' | 'soc' | 'grid-connected' | 'running';
   tMs: number;

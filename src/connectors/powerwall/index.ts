@@ -5,6 +5,8 @@ export {
   PowerwallConfigSchema,
   type PowerwallGatewayConfig,
   PowerwallGatewaySchema,
+  type PowerwallSourceConfig,
+  PowerwallSourceConfigSchema,
   parsePowerwallConfig,
 } from './config.ts';
 export {
