@@ -1,19 +1,207 @@
 // Content identity of a cleaned document: SHA-256 of its canonical JSON (keys sorted at every level), so
-// key order and whitespace never make a new revision.
+// key order and whitespace never make a new revision. The canonical text is also what the stores keep as the
+// document (and, captured on the way, as the polygon and ring columns): one serialisation per document.
 import { createHash } from 'node:crypto';
 
-/** JSON text with object keys sorted at every level. */
+// Text that JSON.stringify would write unchanged between quotes: no quote, backslash, control character or
+// surrogate (a lone surrogate is escaped by JSON.stringify; a valid pair is rare enough to take the slow way).
+const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
+function quote(s: string): string {
+  return PLAIN_STRING.test(s) ? `"${s}"` : JSON.stringify(s);
+}
+
+/** Object keys that name a sub-object whose canonical text the stores keep in a column of its own. */
+export const CAPTURED_KEYS: ReadonlySet<string> = new Set([
+  'polygon',
+  'ring',
+  'center',
+  'azimuthVector',
+  'coordinateSystem',
+]);
+
+class CanonicalWriter {
+  // The text is written as pieces joined once at the end: one flat string, without the deep rope that `+=`
+  // would build (ropes kept alive per document cost more in garbage collection than the writing itself).
+  private readonly parts: string[] = [];
+  private length = 0;
+  /** Where the text of each object under a CAPTURED_KEYS key starts and ends, by identity. */
+  private readonly spans = new Map<object, [number, number]>();
+
+  constructor(private readonly capture: boolean) {}
+
+  private put(piece: string): void {
+    this.parts.push(piece);
+    this.length += piece.length;
+  }
+
+  /** The whole text, and the captured objects' texts as slices of it (slices share its characters). */
+  finish(): { text: string; captured: Map<object, string> } {
+    const text = this.parts.join('');
+    const captured = new Map<object, string>();
+    for (const [obj, [from, to]] of this.spans) captured.set(obj, text.slice(from, to));
+    return { text, captured };
+  }
+
+  // Same output as the plain recursive definition: sorted keys, undefined properties left out, undefined in
+  // an array as null, non-finite numbers as null.
+  value(v: unknown): void {
+    if (typeof v === 'string') return this.put(quote(v));
+    if (typeof v === 'number') return this.put(Number.isFinite(v) ? String(v) : 'null');
+    if (v === null || typeof v !== 'object') return this.put(JSON.stringify(v) ?? 'null');
+    if (Array.isArray(v)) {
+      this.put('[');
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) this.put(',');
+        const x: unknown = v[i];
+        if (x === undefined) this.put('null');
+        else this.value(x);
+      }
+      return this.put(']');
+    }
+    const obj = v as Record<string, unknown>;
+    const keys = Object.keys(obj);
+    // Most objects of a document are already in order (points); only the others are sorted.
+    for (let i = 1; i < keys.length; i++) {
+      if (keys[i - 1]! > keys[i]!) {
+        keys.sort();
+        break;
+      }
+    }
+    this.put('{');
+    let first = true;
+    for (const k of keys) {
+      const x = obj[k];
+      if (x === undefined) continue;
+      this.put(first ? `${quote(k)}:` : `,${quote(k)}:`);
+      first = false;
+      if (this.capture && x !== null && typeof x === 'object' && CAPTURED_KEYS.has(k)) {
+        const from = this.length;
+        this.value(x);
+        this.spans.set(x, [from, this.length]);
+      } else this.value(x);
+    }
+    this.put('}');
+  }
+}
+
+/**
+ * The reference definition of the canonical text, in plain JavaScript: kept for values that JSON.stringify
+ * would write differently (a function or symbol property, an object with toJSON) and to test the fast path.
+ */
+export function canonicalJsonReference(value: unknown): string {
+  const writer = new CanonicalWriter(false);
+  writer.value(value);
+  return writer.finish().text;
+}
+
+/** Thrown inside sortedView when a value is one JSON.stringify would not write canonically. */
+const NOT_PLAIN = Symbol('not plain JSON');
+
+/**
+ * The value with every object's keys in sorted order, sharing every part that already is (most of a
+ * document: points are {x, y, z}), so that native JSON.stringify writes the canonical text. `parts` receives,
+ * for each object under a CAPTURED_KEYS key, the original and its sorted view.
+ */
+function sortedView(v: unknown, parts: Map<object, object> | undefined): unknown {
+  if (v === null || typeof v !== 'object') {
+    if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') throw NOT_PLAIN;
+    return v;
+  }
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') throw NOT_PLAIN;
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      const c = sortedView(x, parts);
+      if (out === undefined && c !== x) out = v.slice(0, i);
+      if (out !== undefined) out.push(c);
+    }
+    return out ?? v;
+  }
+  const obj = v as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  let sorted = true;
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      sorted = false;
+      keys.sort();
+      break;
+    }
+  }
+  // An object always lists integer-like keys first, in numeric order: a new object cannot hold them sorted
+  // as text ("10" before "9", "" before "0"), so such an object takes the reference path.
+  if (!sorted && keys.some((k) => k.length > 0 && k.charCodeAt(0) >= 48 && k.charCodeAt(0) <= 57))
+    throw NOT_PLAIN;
+  let out: Record<string, unknown> | undefined = sorted ? undefined : {};
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const x = obj[k];
+    const c = sortedView(x, parts);
+    if (parts !== undefined && x !== null && typeof x === 'object' && CAPTURED_KEYS.has(k))
+      parts.set(x, c as object);
+    if (out === undefined && c !== x) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]!] = obj[keys[j]!];
+    }
+    if (out !== undefined) out[k] = c;
+  }
+  return out ?? obj;
+}
+
+/** JSON text with object keys sorted at every level (undefined properties left out, as JSON.stringify does). */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value))
-    return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const keys = Object.keys(value)
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  try {
+    return JSON.stringify(sortedView(value, undefined)) ?? 'null';
+  } catch (e) {
+    if (e !== NOT_PLAIN) throw e;
+    return canonicalJsonReference(value);
+  }
+}
+
+/** Hex SHA-256 of canonical JSON text. */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** Hex SHA-256 of the canonical JSON of `value`. */
 export function contentHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return sha256Hex(canonicalJson(value));
+}
+
+/** A document's canonical text, its hash, and the canonical text of its polygons, rings and vectors. */
+export interface CanonicalDocument {
+  json: string;
+  contentHash: string;
+  /** The canonical text of a sub-object held under one of CAPTURED_KEYS (undefined for any other). */
+  textOf(part: object): string | undefined;
+}
+
+/**
+ * Serialises a document once for hashing and storage: the text to store, the hash of it, and its captured
+ * parts. Native JSON.stringify on a key-sorted view does the writing (several times faster than writing in
+ * JavaScript); the captured parts are written a second time on their own, which costs less than finding them
+ * in the whole.
+ */
+export function canonicalDocument(value: unknown): CanonicalDocument {
+  const parts = new Map<object, object>();
+  let json: string;
+  try {
+    json = JSON.stringify(sortedView(value, parts)) ?? 'null';
+  } catch (e) {
+    if (e !== NOT_PLAIN) throw e;
+    const writer = new CanonicalWriter(true);
+    writer.value(value);
+    const { text, captured } = writer.finish();
+    return { json: text, contentHash: sha256Hex(text), textOf: (part) => captured.get(part) };
+  }
+  return {
+    json,
+    contentHash: sha256Hex(json),
+    // Written when a store asks (once per part).
+    textOf: (part) => {
+      const view = parts.get(part);
+      return view === undefined ? undefined : JSON.stringify(view);
+    },
+  };
 }

@@ -87,6 +87,7 @@ export async function importRoofFiles(
         contentHash: prepared.contentHash,
         document: prepared.document,
         issues: prepared.issues,
+        canonical: prepared.canonical,
       },
       result,
     });
