@@ -3,14 +3,6 @@
 // document (and, captured on the way, as the polygon and ring columns): one serialisation per document.
 import { createHash } from 'node:crypto';
 
-// Text that JSON.stringify would write unchanged between quotes: no quote, backslash, control character or
-// surrogate (a lone surrogate is escaped by JSON.stringify; a valid pair is rare enough to take the slow way).
-const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
-
-function quote(s: string): string {
-  return PLAIN_STRING.test(s) ? `"${s}"` : JSON.stringify(s);
-}
-
 /** Object keys that name a sub-object whose canonical text the stores keep in a column of its own. */
 export const CAPTURED_KEYS: ReadonlySet<string> = new Set([
   'polygon',
@@ -20,79 +12,19 @@ export const CAPTURED_KEYS: ReadonlySet<string> = new Set([
   'coordinateSystem',
 ]);
 
-class CanonicalWriter {
-  // The text is written as pieces joined once at the end: one flat string, without the deep rope that `+=`
-  // would build (ropes kept alive per document cost more in garbage collection than the writing itself).
-  private readonly parts: string[] = [];
-  private length = 0;
-  /** Where the text of each object under a CAPTURED_KEYS key starts and ends, by identity. */
-  private readonly spans = new Map<object, [number, number]>();
-
-  constructor(private readonly capture: boolean) {}
-
-  private put(piece: string): void {
-    this.parts.push(piece);
-    this.length += piece.length;
-  }
-
-  /** The whole text, and the captured objects' texts as slices of it (slices share its characters). */
-  finish(): { text: string; captured: Map<object, string> } {
-    const text = this.parts.join('');
-    const captured = new Map<object, string>();
-    for (const [obj, [from, to]] of this.spans) captured.set(obj, text.slice(from, to));
-    return { text, captured };
-  }
-
-  // Same output as the plain recursive definition: sorted keys, undefined properties left out, undefined in
-  // an array as null, non-finite numbers as null.
-  value(v: unknown): void {
-    if (typeof v === 'string') return this.put(quote(v));
-    if (typeof v === 'number') return this.put(Number.isFinite(v) ? String(v) : 'null');
-    if (v === null || typeof v !== 'object') return this.put(JSON.stringify(v) ?? 'null');
-    if (Array.isArray(v)) {
-      this.put('[');
-      for (let i = 0; i < v.length; i++) {
-        if (i > 0) this.put(',');
-        const x: unknown = v[i];
-        if (x === undefined) this.put('null');
-        else this.value(x);
-      }
-      return this.put(']');
-    }
-    const obj = v as Record<string, unknown>;
-    const keys = Object.keys(obj);
-    // Most objects of a document are already in order (points); only the others are sorted.
-    for (let i = 1; i < keys.length; i++) {
-      if (keys[i - 1]! > keys[i]!) {
-        keys.sort();
-        break;
-      }
-    }
-    this.put('{');
-    let first = true;
-    for (const k of keys) {
-      const x = obj[k];
-      if (x === undefined) continue;
-      this.put(first ? `${quote(k)}:` : `,${quote(k)}:`);
-      first = false;
-      if (this.capture && x !== null && typeof x === 'object' && CAPTURED_KEYS.has(k)) {
-        const from = this.length;
-        this.value(x);
-        this.spans.set(x, [from, this.length]);
-      } else this.value(x);
-    }
-    this.put('}');
-  }
-}
-
 /**
  * The reference definition of the canonical text, in plain JavaScript: kept for values that JSON.stringify
  * would write differently (a function or symbol property, an object with toJSON) and to test the fast path.
  */
 export function canonicalJsonReference(value: unknown): string {
-  const writer = new CanonicalWriter(false);
-  writer.value(value);
-  return writer.finish().text;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value))
+    return `[${Array.from(value, (v) => (v === undefined ? 'null' : canonicalJsonReference(v))).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJsonReference(obj[k])}`).join(',')}}`;
 }
 
 /** Thrown inside sortedView when a value is one JSON.stringify would not write canonically. */
@@ -173,7 +105,7 @@ export function contentHash(value: unknown): string {
 export interface CanonicalDocument {
   json: string;
   contentHash: string;
-  /** The canonical text of a sub-object held under one of CAPTURED_KEYS (undefined for any other). */
+  /** The canonical text of a sub-object held under one of CAPTURED_KEYS (undefined for one not captured). */
   textOf(part: object): string | undefined;
 }
 
@@ -190,10 +122,12 @@ export function canonicalDocument(value: unknown): CanonicalDocument {
     json = JSON.stringify(sortedView(value, parts)) ?? 'null';
   } catch (e) {
     if (e !== NOT_PLAIN) throw e;
-    const writer = new CanonicalWriter(true);
-    writer.value(value);
-    const { text, captured } = writer.finish();
-    return { json: text, contentHash: sha256Hex(text), textOf: (part) => captured.get(part) };
+    json = canonicalJsonReference(value);
+    return {
+      json,
+      contentHash: sha256Hex(json),
+      textOf: (part) => canonicalJsonReference(part),
+    };
   }
   return {
     json,
