@@ -65,7 +65,8 @@ function sortedView(v: unknown, parts: Map<object, object> | undefined): unknown
   // as text ("10" before "9", "" before "0"), so such an object takes the reference path.
   if (!sorted && keys.some((k) => k.length > 0 && k.charCodeAt(0) >= 48 && k.charCodeAt(0) <= 57))
     throw NOT_PLAIN;
-  let out: Record<string, unknown> | undefined = sorted ? undefined : {};
+  // Without a prototype, so that a "__proto__" key is an own property, as JSON.parse makes it.
+  let out: Record<string, unknown> | undefined = sorted ? undefined : Object.create(null);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
     const x = obj[k];
@@ -73,7 +74,7 @@ function sortedView(v: unknown, parts: Map<object, object> | undefined): unknown
     if (parts !== undefined && x !== null && typeof x === 'object' && CAPTURED_KEYS.has(k))
       parts.set(x, c as object);
     if (out === undefined && c !== x) {
-      out = {};
+      out = Object.create(null) as Record<string, unknown>;
       for (let j = 0; j < i; j++) out[keys[j]!] = obj[keys[j]!];
     }
     if (out !== undefined) out[k] = c;

@@ -65,6 +65,12 @@ describe('canonical JSON', () => {
     );
   });
 
+  it('keeps a "__proto__" key and integer-like keys in text order, as parsed JSON holds them', () => {
+    const parsed = JSON.parse('{"b":1,"__proto__":{"y":2,"x":1},"10":0,"9":0,"":null}');
+    assert.equal(canonicalJson(parsed), canonicalJsonReference(parsed));
+    assert.equal(canonicalJson(parsed), '{"":null,"10":0,"9":0,"__proto__":{"x":1,"y":2},"b":1}');
+  });
+
   it('takes the reference path for values JSON.stringify would write differently', () => {
     const withDate = { b: new Date(0), a: 1 };
     const withFunction = { b: () => 1, a: [() => 2] };
