@@ -31,11 +31,33 @@ export function canonicalJsonReference(value: unknown): string {
 const NOT_PLAIN = Symbol('not plain JSON');
 
 /**
- * The value with every object's keys in sorted order, sharing every part that already is (most of a
- * document: points are {x, y, z}), so that native JSON.stringify writes the canonical text. `parts` receives,
- * for each object under a CAPTURED_KEYS key, the original and its sorted view.
+ * What sortedView does with the objects under CAPTURED_KEYS: the outermost ones are written on their own
+ * (`texts`) and stand in the view as a marker string "\u0001<index>\u0001", so the document's text is
+ * assembled from the parts without writing them twice; the ones nested inside those keep their view
+ * (`views`) to be written if a store asks.
  */
-function sortedView(v: unknown, parts: Map<object, object> | undefined): unknown {
+interface Capture {
+  texts: Map<object, string>;
+  placed: string[];
+  views: Map<object, object>;
+  depth: number;
+}
+
+/**
+ * A plain object to copy `obj` into. An own "__proto__" key (JSON.parse makes one) would set the copy's
+ * prototype instead; such an object takes the reference path. (A prototype-less copy would do, but V8 keeps
+ * those in slow dictionary mode, which costs on every edge of every document.)
+ */
+function copyTarget(obj: object): Record<string, unknown> {
+  if (Object.hasOwn(obj, '__proto__')) throw NOT_PLAIN;
+  return {};
+}
+
+/**
+ * The value with every object's keys in sorted order, sharing every part that already is (most of a
+ * document: points are {x, y, z}), so that native JSON.stringify writes the canonical text.
+ */
+function sortedView(v: unknown, capture: Capture | undefined): unknown {
   if (v === null || typeof v !== 'object') {
     if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') throw NOT_PLAIN;
     return v;
@@ -45,7 +67,7 @@ function sortedView(v: unknown, parts: Map<object, object> | undefined): unknown
     let out: unknown[] | undefined;
     for (let i = 0; i < v.length; i++) {
       const x: unknown = v[i];
-      const c = sortedView(x, parts);
+      const c = sortedView(x, capture);
       if (out === undefined && c !== x) out = v.slice(0, i);
       if (out !== undefined) out.push(c);
     }
@@ -65,22 +87,35 @@ function sortedView(v: unknown, parts: Map<object, object> | undefined): unknown
   // as text ("10" before "9", "" before "0"), so such an object takes the reference path.
   if (!sorted && keys.some((k) => k.length > 0 && k.charCodeAt(0) >= 48 && k.charCodeAt(0) <= 57))
     throw NOT_PLAIN;
-  // Without a prototype, so that a "__proto__" key is an own property, as JSON.parse makes it.
-  let out: Record<string, unknown> | undefined = sorted ? undefined : Object.create(null);
+  let out: Record<string, unknown> | undefined = sorted ? undefined : copyTarget(obj);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
     const x = obj[k];
-    const c = sortedView(x, parts);
-    if (parts !== undefined && x !== null && typeof x === 'object' && CAPTURED_KEYS.has(k))
-      parts.set(x, c as object);
+    let c: unknown;
+    if (capture !== undefined && x !== null && typeof x === 'object' && CAPTURED_KEYS.has(k)) {
+      capture.depth++;
+      const view = sortedView(x, capture) as object;
+      capture.depth--;
+      if (capture.depth === 0) {
+        const text = JSON.stringify(view);
+        capture.texts.set(x, text);
+        c = `\u0001${capture.placed.push(text) - 1}\u0001`;
+      } else {
+        capture.views.set(x, view);
+        c = view;
+      }
+    } else c = sortedView(x, capture);
     if (out === undefined && c !== x) {
-      out = Object.create(null) as Record<string, unknown>;
+      out = copyTarget(obj);
       for (let j = 0; j < i; j++) out[keys[j]!] = obj[keys[j]!];
     }
     if (out !== undefined) out[k] = c;
   }
   return out ?? obj;
 }
+
+/** A marker as JSON.stringify writes it. */
+const MARKER = /"\\u0001(\d+)\\u0001"/g;
 
 /** JSON text with object keys sorted at every level (undefined properties left out, as JSON.stringify does). */
 export function canonicalJson(value: unknown): string {
@@ -111,31 +146,38 @@ export interface CanonicalDocument {
 }
 
 /**
- * Serialises a document once for hashing and storage: the text to store, the hash of it, and its captured
- * parts. Native JSON.stringify on a key-sorted view does the writing (several times faster than writing in
- * JavaScript); the captured parts are written a second time on their own, which costs less than finding them
- * in the whole.
+ * Serialises a document once for hashing and storage: the text to store, the hash of it, and the texts of its
+ * polygons, rings and vectors. Native JSON.stringify on a key-sorted view does the writing (several times
+ * faster than writing in JavaScript); each captured part is written once and spliced into the document's text.
  */
 export function canonicalDocument(value: unknown): CanonicalDocument {
-  const parts = new Map<object, object>();
-  let json: string;
+  const capture: Capture = { texts: new Map(), placed: [], views: new Map(), depth: 0 };
+  let json: string | undefined;
   try {
-    json = JSON.stringify(sortedView(value, parts)) ?? 'null';
+    const skeleton = JSON.stringify(sortedView(value, capture)) ?? 'null';
+    let found = 0;
+    json = skeleton.replace(MARKER, (_, i: string) => {
+      found++;
+      return capture.placed[Number(i)]!;
+    });
+    // A string of the document that itself reads like a marker would be replaced too: the count tells, and
+    // such a (hardly real) document is written without markers.
+    if (found !== capture.placed.length) json = undefined;
   } catch (e) {
     if (e !== NOT_PLAIN) throw e;
-    json = canonicalJsonReference(value);
-    return {
-      json,
-      contentHash: sha256Hex(json),
-      textOf: (part) => canonicalJsonReference(part),
-    };
   }
+  if (json === undefined) {
+    const text = canonicalJson(value);
+    return { json: text, contentHash: sha256Hex(text), textOf: (part) => canonicalJson(part) };
+  }
+  const { texts, views } = capture;
   return {
     json,
     contentHash: sha256Hex(json),
-    // Written when a store asks (once per part).
     textOf: (part) => {
-      const view = parts.get(part);
+      const text = texts.get(part);
+      if (text !== undefined) return text;
+      const view = views.get(part);
       return view === undefined ? undefined : JSON.stringify(view);
     },
   };

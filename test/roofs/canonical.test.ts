@@ -71,6 +71,13 @@ describe('canonical JSON', () => {
     assert.equal(canonicalJson(parsed), '{"":null,"10":0,"9":0,"__proto__":{"x":1,"y":2},"b":1}');
   });
 
+  it('is not fooled by a string that reads like the marker a captured part stands in for', () => {
+    const doc = { note: '\u00010\u0001', polygon: { b: 1, a: [2] }, ring: { z: '\u00011\u0001' } };
+    const c = canonicalDocument(doc);
+    assert.equal(c.json, canonicalJsonReference(doc));
+    assert.equal(c.textOf(doc.polygon), '{"a":[2],"b":1}');
+  });
+
   it('takes the reference path for values JSON.stringify would write differently', () => {
     const withDate = { b: new Date(0), a: 1 };
     const withFunction = { b: () => 1, a: [() => 2] };
