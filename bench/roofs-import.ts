@@ -40,13 +40,11 @@ export const bench: Bench = {
       }
       const db = process.env['BENCH_ROOF_DB'] || join(dir, 'roofs.duckdb');
       const store = await openRoofStore(db);
-      let seconds: number;
-      let cpuSeconds: number;
       let closeSeconds = 0;
       let results: Awaited<ReturnType<typeof importRoofFiles>>;
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
       try {
-        const cpu0 = process.cpuUsage();
-        const t0 = performance.now();
         results = await importRoofFiles(store, files, {
           batchSize,
           onProgress: (done) => {
@@ -56,14 +54,15 @@ export const bench: Bench = {
               );
           },
         });
-        seconds = (performance.now() - t0) / 1000;
-        const cpu = process.cpuUsage(cpu0);
-        cpuSeconds = (cpu.user + cpu.system) / 1e6;
       } finally {
+        // Closing writes what the import left in the WAL into the database file (one checkpoint): it counts.
         const c0 = performance.now();
         await store.close();
         closeSeconds = (performance.now() - c0) / 1000;
       }
+      const seconds = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(cpu0);
+      const cpuSeconds = (cpu.user + cpu.system) / 1e6;
       const totals = importTotals(results);
       if (totals.rejected > 0) {
         const first = results.find((r) => r.status === 'rejected');
@@ -80,7 +79,7 @@ export const bench: Bench = {
         metrics: [
           {
             key: 'import_s',
-            label: `import ${models} models`,
+            label: `import ${models} models, store closed`,
             value: seconds,
             unit: 's',
             target: { op: '<', value: (60 * models) / 10_000 },
@@ -96,7 +95,7 @@ export const bench: Bench = {
           },
           {
             key: 'close_s',
-            label: 'closing the store (not in the import time)',
+            label: 'of which closing the store (checkpoint)',
             value: closeSeconds,
             unit: 's',
             digits: 1,
