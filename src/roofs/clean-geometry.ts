@@ -3,9 +3,10 @@ import {
   cleanId,
   cleanList,
   cleanNumber,
+  Draft,
   type IssueLog,
   isObject,
-  type Json,
+  mapList,
   pointer,
 } from './clean-values.ts';
 import { looseKey } from './units.ts';
@@ -29,11 +30,13 @@ const KNOWN_EDGE_CONDITIONS = new Set<string>(EDGE_CONDITIONS);
 /** Rule `numeric-string` on x, y and z of a point. */
 export function cleanPoint(log: IssueLog, value: unknown, path: string): unknown {
   if (!isObject(value)) return value;
-  const out: Json = { ...value };
+  const out = new Draft(value);
   for (const axis of ['x', 'y', 'z']) {
-    if (axis in out) out[axis] = cleanNumber(log, out[axis], pointer(path, axis));
+    // Only text changes here; the pointer is built just for it.
+    const v = value[axis];
+    if (typeof v === 'string') out.set(axis, cleanNumber(log, v, pointer(path, axis)));
   }
-  return out;
+  return out.result();
 }
 
 /**
@@ -51,66 +54,72 @@ function cleanEdgeCondition(log: IssueLog, value: unknown, path: string): unknow
 
 function cleanEdge(log: IssueLog, value: unknown, path: string): unknown {
   if (!isObject(value)) return value;
-  const out: Json = { ...value };
-  if ('id' in out) out['id'] = cleanId(log, out['id'], pointer(path, 'id'));
+  const out = new Draft(value);
+  if ('id' in value) out.set('id', cleanId(log, value['id'], pointer(path, 'id')));
   for (const k of ['startPoint', 'endPoint']) {
-    if (k in out) out[k] = cleanPoint(log, out[k], pointer(path, k));
+    if (k in value) out.set(k, cleanPoint(log, value[k], pointer(path, k)));
   }
-  if ('edgeCondition' in out)
-    out['edgeCondition'] = cleanEdgeCondition(log, out['edgeCondition'], pointer(path, 'edgeCondition'));
-  return out;
+  if ('edgeCondition' in value)
+    out.set('edgeCondition', cleanEdgeCondition(log, value['edgeCondition'], pointer(path, 'edgeCondition')));
+  return out.result();
 }
 
 export function cleanRing(log: IssueLog, value: unknown, path: string): unknown {
   if (!isObject(value)) return value;
-  const out: Json = { ...value };
-  const edges = cleanList(log, out['edges'], pointer(path, 'edges'));
-  out['edges'] = Array.isArray(edges)
-    ? edges.map((e, i) => cleanEdge(log, e, pointer(pointer(path, 'edges'), i)))
-    : edges;
-  return out;
+  const out = new Draft(value);
+  const edgesPath = pointer(path, 'edges');
+  const edges = cleanList(log, value['edges'], edgesPath);
+  out.set(
+    'edges',
+    Array.isArray(edges) ? mapList(edges, (e, i) => cleanEdge(log, e, pointer(edgesPath, i))) : edges,
+  );
+  return out.result();
 }
 
 export function cleanPolygon(log: IssueLog, value: unknown, path: string): unknown {
   if (!isObject(value)) return value;
-  const out: Json = { ...value };
-  if ('exteriorRing' in out)
-    out['exteriorRing'] = cleanRing(log, out['exteriorRing'], pointer(path, 'exteriorRing'));
-  const interior = cleanList(log, out['interiorRings'], pointer(path, 'interiorRings'));
-  out['interiorRings'] = Array.isArray(interior)
-    ? interior.map((r, i) => cleanRing(log, r, pointer(pointer(path, 'interiorRings'), i)))
-    : interior;
-  return out;
+  const out = new Draft(value);
+  if ('exteriorRing' in value)
+    out.set('exteriorRing', cleanRing(log, value['exteriorRing'], pointer(path, 'exteriorRing')));
+  const ringsPath = pointer(path, 'interiorRings');
+  const interior = cleanList(log, value['interiorRings'], ringsPath);
+  out.set(
+    'interiorRings',
+    Array.isArray(interior)
+      ? mapList(interior, (r, i) => cleanRing(log, r, pointer(ringsPath, i)))
+      : interior,
+  );
+  return out.result();
 }
 
 function cleanObstruction(log: IssueLog, value: unknown, path: string): unknown {
   if (!isObject(value)) return value;
-  const out: Json = { ...value };
-  if ('id' in out) out['id'] = cleanId(log, out['id'], pointer(path, 'id'));
-  if ('radius' in out) out['radius'] = cleanNumber(log, out['radius'], pointer(path, 'radius'));
-  if (isObject(out['center'])) out['center'] = cleanPoint(log, out['center'], pointer(path, 'center'));
-  if (isObject(out['ring'])) out['ring'] = cleanRing(log, out['ring'], pointer(path, 'ring'));
-  return out;
+  const out = new Draft(value);
+  if ('id' in value) out.set('id', cleanId(log, value['id'], pointer(path, 'id')));
+  if ('radius' in value) out.set('radius', cleanNumber(log, value['radius'], pointer(path, 'radius')));
+  if (isObject(value['center'])) out.set('center', cleanPoint(log, value['center'], pointer(path, 'center')));
+  if (isObject(value['ring'])) out.set('ring', cleanRing(log, value['ring'], pointer(path, 'ring')));
+  return out.result();
 }
 
 function cleanPenetration(log: IssueLog, value: unknown, path: string): unknown {
   if (!isObject(value)) return value;
-  const out: Json = { ...value };
-  if ('id' in out) out['id'] = cleanId(log, out['id'], pointer(path, 'id'));
-  if ('obstructionId' in out)
-    out['obstructionId'] = cleanId(log, out['obstructionId'], pointer(path, 'obstructionId'));
-  if (isObject(out['ring'])) out['ring'] = cleanRing(log, out['ring'], pointer(path, 'ring'));
-  return out;
+  const out = new Draft(value);
+  if ('id' in value) out.set('id', cleanId(log, value['id'], pointer(path, 'id')));
+  if ('obstructionId' in value)
+    out.set('obstructionId', cleanId(log, value['obstructionId'], pointer(path, 'obstructionId')));
+  if (isObject(value['ring'])) out.set('ring', cleanRing(log, value['ring'], pointer(path, 'ring')));
+  return out.result();
 }
 
 /** A list of obstructions (`null-list` when null). */
 export function cleanObstructions(log: IssueLog, value: unknown, path: string): unknown {
   const list = cleanList(log, value, path);
-  return Array.isArray(list) ? list.map((o, i) => cleanObstruction(log, o, pointer(path, i))) : list;
+  return Array.isArray(list) ? mapList(list, (o, i) => cleanObstruction(log, o, pointer(path, i))) : list;
 }
 
 /** A list of penetrations (`null-list` when null). */
 export function cleanPenetrations(log: IssueLog, value: unknown, path: string): unknown {
   const list = cleanList(log, value, path);
-  return Array.isArray(list) ? list.map((p, i) => cleanPenetration(log, p, pointer(path, i))) : list;
+  return Array.isArray(list) ? mapList(list, (p, i) => cleanPenetration(log, p, pointer(path, i))) : list;
 }

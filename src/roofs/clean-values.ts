@@ -10,7 +10,9 @@ export function isObject(v: unknown): v is Json {
 
 /** Escapes a key for a JSON pointer (RFC 6901). */
 export function pointer(base: string, key: string | number): string {
-  return `${base}/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`;
+  // Called for every value the cleaner visits: the escaping scan is skipped for indexes and plain keys.
+  if (typeof key === 'number' || (!key.includes('~') && !key.includes('/'))) return `${base}/${key}`;
+  return `${base}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
 }
 
 /** Collects what cleaning changed (fix), doubted (warning) or refused (rejection). */
@@ -92,6 +94,44 @@ export function cleanList(log: IssueLog, value: unknown, path: string): unknown 
     return [];
   }
   return value;
+}
+
+/**
+ * Copy-on-write edit of an object: the source is never changed, and it is copied (once) only when a value
+ * really changes, so the clean majority of a document's points, edges and rings is shared, not cloned.
+ */
+export class Draft {
+  private copy: Json | undefined;
+
+  constructor(private readonly source: Json) {}
+
+  get(key: string): unknown {
+    return (this.copy ?? this.source)[key];
+  }
+
+  /** Sets `key` (creating it when absent, as an assignment does). */
+  set(key: string, value: unknown): void {
+    const current = this.copy ?? this.source;
+    if (current[key] === value && key in current) return;
+    this.copy ??= { ...this.source };
+    this.copy[key] = value;
+  }
+
+  result(): Json {
+    return this.copy ?? this.source;
+  }
+}
+
+/** Maps a list; the list itself when no element changed. */
+export function mapList(list: readonly unknown[], fn: (v: unknown, i: number) => unknown): unknown[] {
+  let out: unknown[] | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    const c = fn(v, i);
+    if (out === undefined && c !== v) out = list.slice(0, i);
+    if (out !== undefined) out.push(c);
+  }
+  return out ?? (list as unknown[]);
 }
 
 /** Copies an object with every key whose value `fn` maps (keys keep their order). */

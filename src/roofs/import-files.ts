@@ -44,16 +44,26 @@ export async function importRoofFiles(
   const batchSize = opts.batchSize ?? 250;
   const results: FileResult[] = [];
   let batch: { input: RoofRevisionInput; result: FileResult }[] = [];
+  // One batch is being stored while the next is read and prepared: the store's commit (its own thread for
+  // DuckDB, the server for PostgreSQL) overlaps the parsing and cleaning. Never more than one in flight, so
+  // memory stays at two batches, and batches still commit in file order.
+  let storing: Promise<void> = Promise.resolve();
   const flush = async () => {
+    await storing;
     if (batch.length === 0) return;
-    const outcomes = await store.importRevisions(batch.map((b) => b.input));
-    outcomes.forEach((o, i) => {
-      const r = batch[i]!.result;
-      r.status = o.status;
-      r.revision = o.revision;
-    });
+    const stored = batch;
+    const done = results.length;
     batch = [];
-    opts.onProgress?.(results.length);
+    storing = store.importRevisions(stored.map((b) => b.input)).then((outcomes) => {
+      outcomes.forEach((o, i) => {
+        const r = stored[i]!.result;
+        r.status = o.status;
+        r.revision = o.revision;
+      });
+      opts.onProgress?.(done);
+    });
+    // Awaited at the next flush; marked handled now so a failure waits there instead of crashing the process.
+    storing.catch(() => undefined);
   };
   for (const file of files) {
     let text: string;
@@ -87,12 +97,14 @@ export async function importRoofFiles(
         contentHash: prepared.contentHash,
         document: prepared.document,
         issues: prepared.issues,
+        canonical: prepared.canonical,
       },
       result,
     });
     if (batch.length >= batchSize) await flush();
   }
   await flush();
+  await storing;
   return results;
 }
 

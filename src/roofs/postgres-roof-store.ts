@@ -1,6 +1,10 @@
 // The roof store on PostgreSQL (`--db postgres://...`): its own pg.Pool, the same tables as DuckDB, rows
-// sent as one JSON parameter per table (json_to_recordset) so a batch costs a few round trips.
+// sent with COPY (text format), one per table, so a batch costs a few round trips and the server parses
+// each document's JSON once.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { RoofDocument, RoofIssue } from './model.ts';
 import { POSTGRES_ROOF_MIGRATIONS, ROOF_MIGRATIONS_TABLE } from './roof-migrations.ts';
 import { type Cell, type ColumnKind, materialNames, revisionRows, type TableSpec } from './roof-rows.ts';
@@ -29,15 +33,18 @@ export interface PostgresRoofStoreOptions {
 // it must not interleave with another importer's decision for the same installation.
 const IMPORT_LOCK_KEY = 0x726f6f66; // "roof"
 
-const PG_TYPE: Record<ColumnKind, string> = {
-  text: 'text',
-  int: 'integer',
-  bigint: 'bigint',
-  double: 'double precision',
-  bool: 'boolean',
-  // JSON cells travel as text and are cast, so they are stored exactly as written.
-  json: 'text',
-};
+// COPY text format: a backslash, newline, carriage return or tab inside a value is written as its escape.
+const COPY_SPECIAL = /[\\\n\r\t]/;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** One cell in COPY text format (NULL as \N; doubles as JavaScript writes them, which round-trips exactly). */
+function copyCell(kind: ColumnKind, v: Cell): string {
+  if (v === null) return '\\N';
+  if (kind === 'bool') return v ? 't' : 'f';
+  if (typeof v === 'number') return String(v);
+  const text = String(v);
+  return COPY_SPECIAL.test(text) ? text.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]!) : text;
+}
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -169,14 +176,21 @@ export class PostgresRoofStore implements RoofStore {
 
   private async insertRows(c: pg.PoolClient, table: TableSpec, rows: Cell[][]): Promise<void> {
     if (rows.length === 0) return;
-    const names = table.columns.map(([n]) => n);
-    const record = table.columns.map(([n, k]) => `${n} ${PG_TYPE[k]}`).join(', ');
-    const select = table.columns.map(([n, k]) => (k === 'json' ? `${n}::json` : n)).join(', ');
-    const objects = rows.map((row) => Object.fromEntries(names.map((n, i) => [n, row[i]])));
-    await c.query(
-      `INSERT INTO ${table.name} (${names.join(', ')}) SELECT ${select} FROM json_to_recordset($1::json) AS x(${record})`,
-      [JSON.stringify(objects)],
-    );
+    const kinds = table.columns.map(([, k]) => k);
+    // Rows go out in chunks of about 256 KB: one COPY data message each, never one string for the whole table.
+    const chunks: string[] = [];
+    let chunk = '';
+    for (const row of rows) {
+      for (let i = 0; i < row.length; i++) chunk += (i > 0 ? '\t' : '') + copyCell(kinds[i]!, row[i]!);
+      chunk += '\n';
+      if (chunk.length >= 256 * 1024) {
+        chunks.push(chunk);
+        chunk = '';
+      }
+    }
+    if (chunk !== '') chunks.push(chunk);
+    const sql = `COPY ${table.name} (${table.columns.map(([n]) => n).join(', ')}) FROM STDIN`;
+    await pipeline(Readable.from(chunks), c.query(copyFrom(sql)));
   }
 
   private async resolveMaterials(c: pg.PoolClient, names: string[]): Promise<Map<string, number>> {

@@ -1,7 +1,7 @@
 // One document from text (or a parsed value) to either a cleaned, validated, hashed document ready to
 // store, or a rejection with its reasons. No I/O.
 import { cleanRoofDocument } from './clean.ts';
-import { contentHash } from './content-hash.ts';
+import { type CanonicalDocument, canonicalDocument } from './content-hash.ts';
 import { installationKey, type RoofDocument, type RoofIssue } from './model.ts';
 import { type JsonPosition, parseJsonWithPosition } from './parse-json.ts';
 import { validateRoofDocument } from './validate.ts';
@@ -12,7 +12,15 @@ export interface PrepareOptions {
 }
 
 export type PreparedRoof =
-  | { ok: true; document: RoofDocument; installationId: string; contentHash: string; issues: RoofIssue[] }
+  | {
+      ok: true;
+      document: RoofDocument;
+      installationId: string;
+      contentHash: string;
+      /** The document's canonical JSON (hashed, and stored as it is): serialised once per document. */
+      canonical: CanonicalDocument;
+      issues: RoofIssue[];
+    }
   | { ok: false; issues: RoofIssue[]; position?: JsonPosition };
 
 /** Cleans and validates a parsed document. */
@@ -40,11 +48,13 @@ export function prepareRoofValue(value: unknown, opts: PrepareOptions = {}): Pre
     return { ok: false, issues };
   }
   const document = checked.document;
+  const canonical = canonicalDocument(document);
   return {
     ok: true,
     document,
     installationId: installationKey(document),
-    contentHash: contentHash(document),
+    contentHash: canonical.contentHash,
+    canonical,
     issues,
   };
 }

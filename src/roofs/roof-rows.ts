@@ -1,5 +1,8 @@
 // The relational rows of one revision, for both backends: column lists with their kinds, and the rows of
 // every table in those columns' order. Geometry stays at full precision (doubles; polygons as JSON text).
+// JSON cells are the canonical text of the document (content-hash.ts): each document is serialised once, and
+// its polygons, rings and vectors are cut from that same serialisation rather than written again.
+import { type CanonicalDocument, canonicalDocument, canonicalJson } from './content-hash.ts';
 import type { PlannedWrite } from './roof-store.ts';
 
 export type ColumnKind = 'text' | 'int' | 'bigint' | 'double' | 'bool' | 'json';
@@ -96,7 +99,11 @@ export const CHILD_TABLES = [REVISIONS, BUILDINGS, PLANES, OBSTRUCTIONS, PENETRA
 
 export type TableRows = Map<TableSpec, Cell[][]>;
 
-const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
+/** A JSON cell: the part's text from the document's serialisation (or its own when not captured there). */
+function jsonOf(canonical: CanonicalDocument, v: unknown): string | null {
+  if (v === undefined || v === null) return null;
+  return (typeof v === 'object' ? canonical.textOf(v) : undefined) ?? canonicalJson(v);
+}
 const text = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -120,6 +127,8 @@ export function revisionRows(
   const push = (t: TableSpec, row: Cell[]) => rows.get(t)!.push(row);
   for (const { input, revision } of writes) {
     const doc = input.document;
+    const canonical = input.canonical ?? canonicalDocument(doc);
+    const json = (v: unknown) => jsonOf(canonical, v);
     const k = [input.installationId, revision];
     push(REVISIONS, [
       ...k,
@@ -129,7 +138,7 @@ export function revisionRows(
       doc.dateCreated,
       text(doc.id),
       text(doc.externalSiteModelSourceId),
-      JSON.stringify(doc),
+      canonical.json,
       JSON.stringify(input.issues),
     ]);
     doc.siteModel.obstructions.forEach((o, oi) => {

@@ -1,5 +1,6 @@
 // The roof store: site-model revisions in relational tables, one implementation per backend
 // (duckdb-roof-store.ts, postgres-roof-store.ts), both run through the same tests.
+import type { CanonicalDocument } from './content-hash.ts';
 import type { RoofDocument, RoofIssue } from './model.ts';
 
 /** A cleaned, validated document ready to store. */
@@ -9,6 +10,8 @@ export interface RoofRevisionInput {
   document: RoofDocument;
   /** Fixes and warnings of its cleaning, kept with the revision. */
   issues: RoofIssue[];
+  /** The document's canonical text from prepareRoofValue; the store serialises it itself when absent. */
+  canonical?: CanonicalDocument;
 }
 
 export type ImportStatus = 'imported' | 'new-revision' | 'unchanged';

@@ -198,6 +198,28 @@ for (const backend of ROOF_BACKENDS) {
       );
     });
 
+    it('stores text with tabs, newlines, backslashes and quotes exactly (COPY escapes on PostgreSQL)', async () => {
+      const doc = generateSiteModel({
+        seed: 31,
+        installationId: 3100,
+        buildings: 1,
+        planesPerBuilding: 2,
+      }) as Record<string, unknown>;
+      const odd = 'tab\there\nnew line\r\\back\\slash "quoted" \\N \\. é ✓';
+      doc['note'] = odd;
+      const plane = (doc as unknown as Raw).siteModel.buildings[0]!.mountingPlanes[0]!;
+      plane['id'] = odd;
+      (plane['polygon'] as Record<string, unknown>)['label'] = odd;
+      const input = prepared(doc);
+      assert.equal((await store.importRevisions([input]))[0]!.status, 'imported');
+      const back = await store.getRevision('3100');
+      assert.deepEqual(back?.document, input.document);
+      assert.equal(back?.document['note'], odd);
+      assert.equal(back?.contentHash, input.contentHash);
+      // The same document again is recognised as unchanged.
+      assert.equal((await store.importRevisions([prepared(doc)]))[0]!.status, 'unchanged');
+    });
+
     it('pages the latest revisions of every installation in id order', async () => {
       const pages: string[][] = [];
       for await (const page of store.latestRevisions(2)) pages.push(page.map((r) => r.installationId));

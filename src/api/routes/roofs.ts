@@ -183,6 +183,7 @@ export const roofRoutes: FastifyPluginAsyncTypebox<RoofRouteDeps> = async (app, 
           contentHash: prepared.contentHash,
           document: prepared.document,
           issues: prepared.issues,
+          canonical: prepared.canonical,
         },
       ]);
       reply.status(outcome!.status === 'unchanged' ? 200 : 201);
