@@ -53,6 +53,7 @@ export async function loadAnomalyInput(
       coverage: b.coverage,
       minPowerW: b.minPowerW,
       maxPowerW: b.maxPowerW,
+      quality: b.quality,
     });
     byChannel[b.channel] = list;
   }

@@ -4,9 +4,10 @@ import { BUCKET_MS } from '../../domain/time.ts';
 import { duration, figure, meanPowerW, runsOf } from './runs.ts';
 import type { Anomaly, AnomalyBucket, AnomalyInput, ResolvedOptions } from './types.ts';
 
-/** Channels where a long flat run near zero is ordinary: solar at night (a few W of inverter draw), an idle
- * battery, no export. */
-const ZERO_IS_NORMAL = new Set(['solar', 'battery', 'export']);
+/** Channels where a long flat run near zero is a fault: a home always consumes something. Elsewhere zero is
+ * ordinary for hours: solar at night (a few W of inverter draw), an idle battery, no export, a directional
+ * counter (grid-export, battery-charge, ...) standing still. */
+const ZERO_IS_SUSPECT = new Set(['load', 'consumption']);
 
 export function detectDeviceDown(input: AnomalyInput, o: ResolvedOptions): Anomaly[] {
   const out: Anomaly[] = [];
@@ -53,7 +54,8 @@ export function detectFlatline(input: AnomalyInput, o: ResolvedOptions): Anomaly
   const out: Anomaly[] = [];
   const minSlots = Math.max(2, Math.round(o.minFlatMs / BUCKET_MS));
   for (const [channel, all] of Object.entries(input.buckets)) {
-    const buckets = all.filter((b) => b.coverage >= 0.99);
+    // Estimated buckets share one spread counter delta, so they are equal by construction, not frozen.
+    const buckets = all.filter((b) => b.coverage >= 0.99 && b.quality !== 'estimated');
     let i = 0;
     while (i < buckets.length) {
       let j = i + 1;
@@ -65,7 +67,7 @@ export function detectFlatline(input: AnomalyInput, o: ResolvedOptions): Anomaly
         j++;
       }
       const first = buckets[i]!;
-      const zeroOk = ZERO_IS_NORMAL.has(channel) && Math.abs(meanPowerW(first)) <= o.solarNightNoiseW;
+      const zeroOk = !ZERO_IS_SUSPECT.has(channel) && Math.abs(meanPowerW(first)) <= o.solarNightNoiseW;
       if (j - i >= minSlots && !zeroOk) {
         const span = (j - i) * BUCKET_MS;
         out.push({

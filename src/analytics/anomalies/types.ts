@@ -36,6 +36,8 @@ export interface AnomalyBucket {
   /** NaN when unknown (interval or counter data). */
   minPowerW: number;
   maxPowerW: number;
+  /** 'estimated' buckets (a counter delta spread over an outage) are flat by construction. */
+  quality?: 'measured' | 'estimated' | 'partial';
 }
 
 export interface PowerSample {
