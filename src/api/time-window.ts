@@ -1,7 +1,7 @@
 // Time windows from query strings: both ends parsed with the domain's parseInstant, every bad value
 // reported at its field, and the half-open window [start, end) checked for order and size.
 import { WattlineError } from '../domain/errors.ts';
-import { DAY_MS, parseInstant } from '../domain/time.ts';
+import { DAY_MS, formatInstant, parseInstant } from '../domain/time.ts';
 import { INSTANT_DESCRIPTION } from './schemas/common.ts';
 
 export interface TimeWindow {
@@ -63,4 +63,36 @@ export function parseWindow({ names, values, maxSpanMs }: WindowFields): TimeWin
   if (fromMs !== undefined) out.fromMs = fromMs;
   if (toMs !== undefined) out.toMs = toMs;
   return out;
+}
+
+/**
+ * A window over recent data: `from`/`to` when given, else the `defaultSpanMs` before `to` (default now);
+ * at most `maxSpanMs` wide. Throws invalid-datetime or invalid-range naming the field.
+ */
+export function parseRecentWindow(opts: {
+  from: string | undefined;
+  to: string | undefined;
+  nowMs: number;
+  defaultSpanMs: number;
+  maxSpanMs: number;
+}): { fromMs: number; toMs: number } {
+  const window = parseWindow({
+    names: ['from', 'to'],
+    values: [opts.from, opts.to],
+    maxSpanMs: opts.maxSpanMs,
+  });
+  const toMs = window.toMs ?? opts.nowMs;
+  const fromMs = window.fromMs ?? toMs - opts.defaultSpanMs;
+  if (fromMs >= toMs) {
+    throw new WattlineError('invalid-range', 'from must be before to (the window is [from, to))', [
+      { path: '/from', message: `must be before ${formatInstant(toMs)}`, value: opts.from },
+    ]);
+  }
+  if (window.toMs === undefined && toMs - fromMs > opts.maxSpanMs) {
+    const days = Math.round(opts.maxSpanMs / DAY_MS);
+    throw new WattlineError('invalid-range', `The window may span at most ${days} days`, [
+      { path: '/from', message: `must be at most ${days} days before to (default now)`, value: opts.from },
+    ]);
+  }
+  return { fromMs, toMs };
 }

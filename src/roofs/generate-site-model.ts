@@ -1,19 +1,11 @@
 // Realistic generated site models for tests and benchmarks: consistent geometry (each plane's polygon,
 // area, pitch, azimuth, coordinate system and normal agree) and, on request, the dirt the real files carry.
 // Deterministic for a seed. Pure.
+import { prng } from '../domain/prng.ts';
 import type { FormatVersion, Point3 } from './model.ts';
 
 /** Small fast seeded PRNG (mulberry32), uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = prng;
 
 export interface GenerateOptions {
   seed: number;

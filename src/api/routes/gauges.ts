@@ -1,7 +1,6 @@
 // GET /v1/sites/{siteId}/gauges (history, JSON or CSV) and GET /v1/sites/{siteId}/gauges/latest: the
 // gauge log of a site. A store without a gauge log answers like a site that reports no gauges.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { WattlineError } from '../../domain/errors.ts';
 import { formatInstant } from '../../domain/time.ts';
 import { type GaugeEntry, hasGaugeLog } from '../../store/gauge-log.ts';
 import { chooseRepresentation, sendCsv } from '../representation.ts';
@@ -17,7 +16,7 @@ import {
   MAX_GAUGES_SPAN_MS,
 } from '../schemas/gauges.ts';
 import { SiteIdParams } from '../schemas/sites.ts';
-import { parseWindow } from '../time-window.ts';
+import { parseRecentWindow } from '../time-window.ts';
 import { siteNotFound } from './site-readings.ts';
 
 export const gaugeRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { store, clock }) => {
@@ -64,24 +63,14 @@ export const gaugeRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { s
     async (req, reply) => {
       const q = req.query;
       const { siteId } = req.params;
-      const window = parseWindow({
-        names: ['from', 'to'],
-        values: [q.from, q.to],
+      const { fromMs, toMs } = parseRecentWindow({
+        from: q.from,
+        to: q.to,
+        nowMs: clock(),
+        defaultSpanMs: DEFAULT_GAUGES_SPAN_MS,
         maxSpanMs: MAX_GAUGES_SPAN_MS,
       });
       const representation = chooseRepresentation(q.format, req.headers.accept);
-      const toMs = window.toMs ?? clock();
-      const fromMs = window.fromMs ?? toMs - DEFAULT_GAUGES_SPAN_MS;
-      if (fromMs >= toMs) {
-        throw new WattlineError('invalid-range', 'from must be before to (the window is [from, to))', [
-          { path: '/from', message: `must be before ${formatInstant(toMs)}`, value: q.from },
-        ]);
-      }
-      if (window.toMs === undefined && toMs - fromMs > MAX_GAUGES_SPAN_MS) {
-        throw new WattlineError('invalid-range', 'The window may span at most 31 days', [
-          { path: '/from', message: 'must be at most 31 days before to (default now)', value: q.from },
-        ]);
-      }
       if ((await store.getSite(siteId)) === undefined) throw siteNotFound(siteId);
       const all: GaugeEntry[] = hasGaugeLog(store)
         ? await store.gauges({

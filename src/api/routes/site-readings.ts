@@ -15,7 +15,7 @@ import {
   SiteReadingsResponse,
 } from '../schemas/site-readings.ts';
 import { SiteIdParams } from '../schemas/sites.ts';
-import { parseWindow } from '../time-window.ts';
+import { parseRecentWindow } from '../time-window.ts';
 
 export function siteNotFound(siteId: string): WattlineError {
   return new WattlineError('site-not-found', `There is no site ${siteId}`, [
@@ -46,24 +46,14 @@ export const siteReadingRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (ap
     async (req, reply) => {
       const q = req.query;
       const { siteId } = req.params;
-      const window = parseWindow({
-        names: ['from', 'to'],
-        values: [q.from, q.to],
+      const { fromMs, toMs } = parseRecentWindow({
+        from: q.from,
+        to: q.to,
+        nowMs: clock(),
+        defaultSpanMs: DEFAULT_READINGS_SPAN_MS,
         maxSpanMs: MAX_READINGS_SPAN_MS,
       });
       const representation = chooseRepresentation(q.format, req.headers.accept);
-      const toMs = window.toMs ?? clock();
-      const fromMs = window.fromMs ?? toMs - DEFAULT_READINGS_SPAN_MS;
-      if (fromMs >= toMs) {
-        throw new WattlineError('invalid-range', 'from must be before to (the window is [from, to))', [
-          { path: '/from', message: `must be before ${formatInstant(toMs)}`, value: q.from },
-        ]);
-      }
-      if (window.toMs === undefined && toMs - fromMs > MAX_READINGS_SPAN_MS) {
-        throw new WattlineError('invalid-range', 'The window may span at most 31 days', [
-          { path: '/from', message: 'must be at most 31 days before to (default now)', value: q.from },
-        ]);
-      }
       if ((await store.getSite(siteId)) === undefined) throw siteNotFound(siteId);
       const kind = q.kind ?? 'power';
       const all = await store.readings({

@@ -1,18 +1,9 @@
 // A deterministic fleet of "spaceships" (the seed service's sites) with household-like consumption: a
 // daily double hump, quieter weekends, per-ship scale and noise. Used by the demo and benchmarks.
+import { prng } from '../../domain/prng.ts';
 import type { Reading } from '../../domain/reading.ts';
 
-/** Small fast deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 /** Mean power (W) of a ship at `tMs`: morning and evening peaks, lower on weekends. */
 export function shipPowerW(shipId: number, tMs: number, noise: number): number {
