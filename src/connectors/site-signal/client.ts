@@ -1,6 +1,7 @@
 // The site-signal connector: asks the fleet API for every site once per interval, concurrently within a
 // bound, and turns each answer (or its absence) into readings and a poll outcome with the raw payload.
 
+import { setMaxListeners } from 'node:events';
 import type { Site } from '../../domain/site.ts';
 import { mapBounded } from '../bounded-pool.ts';
 import type { Connector, PollOutcome } from '../connector.ts';
@@ -30,6 +31,8 @@ export function createSiteSignalConnector(config: SiteSignalConfig, deps: SiteSi
   };
   let known: { ids: string[]; atMs: number } | undefined;
   const close = new AbortController();
+  // Every request in flight listens for close (a pool of them at once): not a leak.
+  setMaxListeners(0, close.signal);
 
   const getJson = async (u: string): Promise<{ status: number; body: unknown; text: string }> => {
     const { res, text } = await withDeadline(config.timeoutMs, close.signal, async (signal) => {

@@ -2,6 +2,7 @@
 // register's high-water mark, and reports one outcome per meter. The mark moves only when the scheduler
 // acknowledges the readings as durable, so a failed write is fetched again next time.
 
+import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { WattlineError } from '../../domain/errors.ts';
 import { formatInstant } from '../../domain/time.ts';
@@ -43,6 +44,8 @@ export function createSmartMeterConnector(config: SmartMeterConfig, deps: SmartM
   let etag: string | undefined;
   let etagSince: string | undefined;
   const close = new AbortController();
+  // Every request in flight listens for close (a pool of them at once): not a leak.
+  setMaxListeners(0, close.signal);
 
   const markOf = async (muid: string, channel: string): Promise<number | null> => {
     const key = meterSeriesKey(muid, channel);
