@@ -61,7 +61,8 @@ export function createStatusService(opts: StatusServiceOptions): StatusService {
 
   const store = opts.store;
   const devices = async (sites: readonly Site[], nowMs: number): Promise<DeviceStatus[]> => {
-    if (!hasRecentActivity(store) || sites.length <= 1) {
+    // One rule for one site or many: when the store can say when data was received, that decides 'up'.
+    if (!hasRecentActivity(store)) {
       return Promise.all(
         sites.map(async (s) => deviceStatus(await observe(s, nowMs), nowMs, { upWindowMs })),
       );

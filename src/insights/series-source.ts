@@ -5,6 +5,7 @@ import { WattlineError } from '../domain/errors.ts';
 import type { Site } from '../domain/site.ts';
 import { BUCKET_MS, DAY_MS, formatInstant } from '../domain/time.ts';
 import { isValidTimeZone } from '../domain/time-zone.ts';
+import { requireSite } from '../store/require-site.ts';
 import type { Store } from '../store/store.ts';
 
 /** Longest window the exploration endpoints read: a year and a bit. */
@@ -29,16 +30,7 @@ export interface SeriesWindow {
   points: SlotValue[];
 }
 
-/** The site, or a 404 naming it. */
-export async function requireSite(store: Store, siteId: string, path = '/siteId'): Promise<Site> {
-  const site = await store.getSite(siteId);
-  if (site === undefined) {
-    throw new WattlineError('site-not-found', `There is no site ${siteId}`, [
-      { path, message: 'no such site', value: siteId },
-    ]);
-  }
-  return site;
-}
+export { requireSite };
 
 /** The zone to compute local days in: `tz` when given (and valid), else the site's. */
 export function resolveTimeZone(site: Site, tz: string | undefined): string {

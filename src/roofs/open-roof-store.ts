@@ -1,10 +1,9 @@
 // Opens the roof store a `db` setting names: the same value that selects the energy store.
 import type { DuckDBInstance } from '@duckdb/node-api';
+import { isPostgresUrl } from '../store/postgres-store.ts';
 import { openDuckDbRoofStore } from './duckdb-roof-store.ts';
 import { openPostgresRoofStore } from './postgres-roof-store.ts';
 import type { RoofStore } from './roof-store.ts';
-
-export const isPostgresUrl = (db: string): boolean => /^postgres(ql)?:\/\//.test(db);
 
 export interface OpenRoofStoreOptions {
   /** A DuckDB instance already open on `db` in this process (the energy store's), to share. */

@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { formatInstant } from '../../domain/time.ts';
 import { type GaugeEntry, hasGaugeLog } from '../../store/gauge-log.ts';
+import { requireSite } from '../../store/require-site.ts';
 import { chooseRepresentation, sendCsv } from '../representation.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import { json, jsonOrCsv, problems } from '../schemas/common.ts';
@@ -17,7 +18,6 @@ import {
 } from '../schemas/gauges.ts';
 import { SiteIdParams } from '../schemas/sites.ts';
 import { parseRecentWindow } from '../time-window.ts';
-import { siteNotFound } from './site-readings.ts';
 
 export const gaugeRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { store, clock }) => {
   app.get(
@@ -32,7 +32,7 @@ export const gaugeRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { s
     },
     async (req) => {
       const { siteId } = req.params;
-      if ((await store.getSite(siteId)) === undefined) throw siteNotFound(siteId);
+      await requireSite(store, siteId);
       const latest = hasGaugeLog(store) ? await store.latestGauges(siteId) : [];
       return {
         siteId,
@@ -71,7 +71,7 @@ export const gaugeRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { s
         maxSpanMs: MAX_GAUGES_SPAN_MS,
       });
       const representation = chooseRepresentation(q.format, req.headers.accept);
-      if ((await store.getSite(siteId)) === undefined) throw siteNotFound(siteId);
+      await requireSite(store, siteId);
       const all: GaugeEntry[] = hasGaugeLog(store)
         ? await store.gauges({
             siteId,

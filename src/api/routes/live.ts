@@ -3,12 +3,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { formatInstant } from '../../domain/time.ts';
+import { requireSite } from '../../store/require-site.ts';
 import type { LiveFeed, LiveUpdate } from '../live-feed.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import { problems } from '../schemas/common.ts';
 import { LiveUpdateSchema, type LiveUpdateWire } from '../schemas/site-readings.ts';
 import { SiteIdParams } from '../schemas/sites.ts';
-import { siteNotFound } from './site-readings.ts';
 
 export interface LiveRouteDeps extends RouteDeps {
   live: LiveFeed;
@@ -65,7 +65,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRouteDeps> = async (app, 
     },
     async (req, reply) => {
       const { siteId } = req.params;
-      if ((await store.getSite(siteId)) === undefined) throw siteNotFound(siteId);
+      await requireSite(store, siteId);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {

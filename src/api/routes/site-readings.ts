@@ -1,8 +1,8 @@
 // GET /v1/sites/{siteId}/readings: a site's de-duplicated raw readings in a window, as columns per
 // channel (what a chart wants) or as CSV rows that `wattline import` takes back.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { WattlineError } from '../../domain/errors.ts';
 import { formatInstant } from '../../domain/time.ts';
+import { requireSite } from '../../store/require-site.ts';
 import { chooseRepresentation, sendCsv } from '../representation.ts';
 import type { RouteDeps } from '../route-deps.ts';
 import { jsonOrCsv, problems } from '../schemas/common.ts';
@@ -16,12 +16,6 @@ import {
 } from '../schemas/site-readings.ts';
 import { SiteIdParams } from '../schemas/sites.ts';
 import { parseRecentWindow } from '../time-window.ts';
-
-export function siteNotFound(siteId: string): WattlineError {
-  return new WattlineError('site-not-found', `There is no site ${siteId}`, [
-    { path: '/siteId', message: 'no such site', value: siteId },
-  ]);
-}
 
 export const siteReadingRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { store, clock }) => {
   app.get(
@@ -54,7 +48,7 @@ export const siteReadingRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (ap
         maxSpanMs: MAX_READINGS_SPAN_MS,
       });
       const representation = chooseRepresentation(q.format, req.headers.accept);
-      if ((await store.getSite(siteId)) === undefined) throw siteNotFound(siteId);
+      await requireSite(store, siteId);
       const kind = q.kind ?? 'power';
       const all = await store.readings({
         siteId,

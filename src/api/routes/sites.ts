@@ -2,9 +2,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { SeriesBucket } from '../../domain/bucket.ts';
-import { WattlineError } from '../../domain/errors.ts';
 import type { Site } from '../../domain/site.ts';
 import { BUCKET_MS, formatInstant } from '../../domain/time.ts';
+import { requireSite } from '../../store/require-site.ts';
 import { decodeCursor, encodeCursor, nextLink } from '../paging.ts';
 import { chooseRepresentation, sendCsv } from '../representation.ts';
 import type { RouteDeps } from '../route-deps.ts';
@@ -37,12 +37,6 @@ function bucketOut(b: SeriesBucket) {
     maxPowerW: finiteOrNull(b.maxPowerW),
     quality: b.quality,
   };
-}
-
-function notFound(siteId: string): WattlineError {
-  return new WattlineError('site-not-found', `There is no site ${siteId}`, [
-    { path: '/siteId', message: 'no such site', value: siteId },
-  ]);
 }
 
 export const siteRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { store, status, clock }) => {
@@ -100,8 +94,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { st
       },
     },
     async (req) => {
-      const site = await store.getSite(req.params.siteId);
-      if (site === undefined) throw notFound(req.params.siteId);
+      const site = await requireSite(store, req.params.siteId);
       return (await withHealth([site]))[0]!;
     },
   );
@@ -136,7 +129,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { st
       const representation = chooseRepresentation(q.format, req.headers.accept);
       const after =
         q.cursor === undefined ? undefined : decodeCursor(q.cursor, { channel: 'string', t: 'number' });
-      if ((await store.getSite(siteId)) === undefined) throw notFound(siteId);
+      await requireSite(store, siteId);
       const limit = q.limit ?? 5000;
       let fromMs = window.fromMs;
       // With one channel the cursor is a time, so the store need not read what earlier pages had.
