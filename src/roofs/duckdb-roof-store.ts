@@ -1,8 +1,10 @@
 // The roof store on DuckDB (the embedded default). Shares the DuckDB instance of the energy store when both
 // live in one process: a DuckDB file can be opened by one instance only.
+
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { appendTo } from '../store/duckdb-append.ts';
 import type { RoofDocument, RoofIssue } from './model.ts';
 import { DUCKDB_ROOF_MIGRATIONS, ROOF_MIGRATIONS_TABLE } from './roof-migrations.ts';
 import { type Cell, type ColumnKind, materialNames, revisionRows, type TableSpec } from './roof-rows.ts';
@@ -172,16 +174,12 @@ export class DuckDbRoofStore implements RoofStore {
 
   private async appendRows(table: TableSpec, rows: Cell[][]): Promise<void> {
     if (rows.length === 0) return;
-    const app = await this.conn.createAppender(table.name);
-    try {
+    await appendTo(this.conn, table.name, (app) => {
       for (const row of rows) {
         for (let i = 0; i < row.length; i++) append(app, table.columns[i]![1], row[i]!);
         app.endRow();
       }
-      app.flushSync();
-    } finally {
-      app.closeSync();
-    }
+    });
   }
 
   private async latestStates(ids: string[]): Promise<Map<string, LatestState>> {

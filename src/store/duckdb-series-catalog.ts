@@ -5,6 +5,7 @@
 // table after a rollback, which forgets ids handed out by the rolled-back transaction.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { seriesKindKey as keyOf, type ReadingKind } from '../domain/reading.ts';
+import { appendTo } from './duckdb-append.ts';
 import type { SeriesRef } from './incremental-ingest.ts';
 
 export class DuckDbSeriesCatalog {
@@ -70,8 +71,7 @@ export class DuckDbSeriesCatalog {
     if (this.pending.length === 0) return;
     const ids = this.pending;
     this.pending = [];
-    const a = await conn.createAppender('series');
-    try {
+    await appendTo(conn, 'series', (a) => {
       for (const id of ids) {
         const ref = this.refs.get(id)!;
         a.appendInteger(id);
@@ -80,9 +80,7 @@ export class DuckDbSeriesCatalog {
         a.appendVarchar(ref.kind);
         a.endRow();
       }
-    } finally {
-      a.closeSync();
-    }
+    });
   }
 
   private add(id: number, ref: SeriesRef): void {

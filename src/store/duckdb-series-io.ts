@@ -2,27 +2,15 @@
 // transaction so that a group of concurrent ingests costs one appender per table and one set-based
 // DELETE, instead of several statements per request. Reads flush the buffer first, so they always see
 // the transaction's own writes. Series are addressed by their integer id (duckdb-series-catalog.ts).
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Reading, SeriesReading } from '../domain/reading.ts';
+import { appendTo as append } from './duckdb-append.ts';
 import type { DuckDbSeriesCatalog } from './duckdb-series-catalog.ts';
 import type { BucketWindow, KindBucket, SeriesIo, SeriesRef } from './incremental-ingest.ts';
 
 /** The winner at each instant: latest received, then latest sequence. */
 export const WINNERS =
   'QUALIFY row_number() OVER (PARTITION BY series_id, t_ms ORDER BY received_ms DESC, seq DESC) = 1';
-
-async function append(
-  conn: DuckDBConnection,
-  table: string,
-  fill: (a: DuckDBAppender) => void,
-): Promise<void> {
-  const a = await conn.createAppender(table);
-  try {
-    fill(a);
-  } finally {
-    a.closeSync();
-  }
-}
 
 export class DuckDbSeriesIo implements SeriesIo {
   private readings: { rows: readonly Reading[]; firstSeq: number }[] = [];
