@@ -23,6 +23,8 @@ export const ConfigSchema = Type.Object(
       {
         /** DuckDB's buffer pool limit; unset means DuckDB's own default (80% of RAM). */
         memoryLimitMb: Type.Optional(Type.Integer({ minimum: 64 })),
+        /** Memory for the cache of bucket energy that serves GET /data; 0 disables it. */
+        cacheMb: Type.Integer({ minimum: 0, default: 512 }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -19,7 +19,7 @@ import { duckDbInstanceOptions, openDuckDbStore } from './store/duckdb-store.ts'
 import { hasGaugeLog } from './store/gauge-log.ts';
 import { hasPollLog } from './store/poll-log.ts';
 import { isPostgresUrl, openPostgresStore } from './store/postgres-store.ts';
-import type { Store } from './store/store.ts';
+import { isWarmable, type Store } from './store/store.ts';
 
 /** Opens the store a `db` setting names: a postgres:// URL, a DuckDB file path or ':memory:'. */
 export async function openStore(db: string, config: Pick<Config, 'normalize' | 'duckdb'>): Promise<Store> {
@@ -28,6 +28,7 @@ export async function openStore(db: string, config: Pick<Config, 'normalize' | '
     path: db,
     normalize: config.normalize,
     memoryLimitMb: config.duckdb.memoryLimitMb,
+    cacheMb: config.duckdb.cacheMb,
   });
 }
 
@@ -45,7 +46,12 @@ export async function openStores(
   }
   if (db !== ':memory:') mkdirSync(dirname(db), { recursive: true });
   const instance = await DuckDBInstance.create(db, duckDbInstanceOptions(config.duckdb));
-  const store = await openDuckDbStore({ path: db, normalize: config.normalize, instance });
+  const store = await openDuckDbStore({
+    path: db,
+    normalize: config.normalize,
+    instance,
+    cacheMb: config.duckdb.cacheMb,
+  });
   return { store, roofStore: await openRoofStore(db, { duckDbInstance: instance }) };
 }
 
@@ -135,6 +141,8 @@ export async function createRuntime(config: Config, store?: Store, roofStore?: R
     app,
     async listen() {
       await app.listen({ host: config.server.host, port: config.server.port });
+      // Serving starts at once; the read cache fills behind it so the first reads stop paying a query.
+      if (isWarmable(s)) s.warmCache().catch((e) => console.error(`read cache warm-up stopped: ${e}`));
       const addr = app.server.address();
       const port = typeof addr === 'object' && addr !== null ? addr.port : config.server.port;
       const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { energyOf } from '../src/domain/bucket.ts';
 import type { Reading, ReadingKind } from '../src/domain/reading.ts';
 import { normalizeKind } from '../src/normalize/normalize-series.ts';
 import type { Store } from '../src/store/store.ts';
@@ -13,6 +14,7 @@ import { type BackendHarness, type StoreOpenOptions, selectedBackends } from './
 
 const KINDS: ReadingKind[] = ['power', 'interval-energy', 'counter'];
 const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
 /** Minutes between drawn instants: dense, hours apart (gaps), or more than a day apart (empty days, and
  * series spread over many of a backend's time partitions). */
 const SPREADS = [1, 97, 1447];
@@ -346,6 +348,69 @@ for (const backend of selectedBackends()) {
         [['solar', 1]],
       );
       await assert.rejects(store.rollup({ siteId: 'roll', periodMs: 1000 }), RangeError);
+    });
+
+    it('serves energy() equal to buckets() while writes, late corrections and reads interleave', async () => {
+      const { store } = await fresh();
+      const energyOfBuckets = async (siteId: string, fromMs: number, toMs: number) =>
+        (await store.buckets({ siteId, channel: 'grid', fromMs, toMs })).map((b) => ({
+          bucketStartMs: b.bucketStartMs,
+          energyWh: b.energyWh,
+          coverage: b.coverage,
+        }));
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.record({
+              kind: fc.constantFrom(...KINDS),
+              // Minutes over about 40 days: batches land before, inside and after the windows read so far.
+              minutes: fc.uniqueArray(fc.integer({ min: 0, max: 60_000 }), { minLength: 1, maxLength: 30 }),
+              value: fc.integer({ min: 1, max: 5000 }),
+              window: fc.tuple(
+                fc.integer({ min: -2_000, max: 60_000 }),
+                fc.integer({ min: 15, max: 50_000 }),
+              ),
+            }),
+            { minLength: 1, maxLength: 8 },
+          ),
+          async (steps) => {
+            const siteId = nextSite('energy');
+            let counter = 0;
+            for (const [i, step] of steps.entries()) {
+              const rows = [...step.minutes]
+                .sort((x, y) => x - y)
+                .map((m) => {
+                  counter += step.value;
+                  const value = step.kind === 'counter' ? counter : step.value;
+                  return reading(step.kind, T0 + m * MIN, value, i, 'grid', siteId);
+                });
+              const fromMs = T0 + step.window[0] * MIN;
+              const toMs = fromMs + step.window[1] * MIN;
+              // A read racing the write sees either side of it; after both settle it sees the write.
+              await Promise.all([
+                store.ingest(rows),
+                store.energy({ siteId, channel: 'grid', fromMs, toMs }),
+              ]);
+              assert.deepEqual(
+                await store.energy({ siteId, channel: 'grid', fromMs, toMs }),
+                await energyOfBuckets(siteId, fromMs, toMs),
+              );
+            }
+            const whole = await store.energy({
+              siteId,
+              channel: 'grid',
+              fromMs: T0 - DAY,
+              toMs: T0 + 50 * DAY,
+            });
+            assert.deepEqual(whole, await energyOfBuckets(siteId, T0 - DAY, T0 + 50 * DAY));
+            assert.deepEqual(
+              await store.energy({ siteId, channel: 'grid' }),
+              energyOf(await store.buckets({ siteId, channel: 'grid' })),
+            );
+          },
+        ),
+        { numRuns: 25 },
+      );
     });
 
     it('concurrent ingests through one store neither lose nor double energy', async () => {

@@ -6,6 +6,9 @@ import { type ChildRssSampler, sampleChildRss } from './rss.ts';
 export interface RunningServer {
   url: string;
   pid: number;
+  /** Seconds the server spent filling its read cache before serving, and the blocks it read. */
+  warmS: number;
+  warmBlocks: number;
   rss: ChildRssSampler;
   /** Closes the app and the store (flushing writes) and waits for the process to exit. */
   stop(): Promise<void>;
@@ -45,11 +48,17 @@ export async function startServer(dbPath: string): Promise<RunningServer> {
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    const { port } = await waitFor<{ port: number }>(child, 'ready', 120_000);
+    const { port, warmS, warmBlocks } = await waitFor<{ port: number; warmS: number; warmBlocks: number }>(
+      child,
+      'ready',
+      300_000,
+    );
     const rss = sampleChildRss(child.pid!, 200);
     return {
       url: `http://127.0.0.1:${port}`,
       pid: child.pid!,
+      warmS,
+      warmBlocks,
       rss,
       async stop() {
         child.send({ type: 'stop' });

@@ -14,6 +14,7 @@ function offlineStore(): Store {
     listSites: unavailable,
     ingest: unavailable,
     buckets: unavailable,
+    energy: unavailable,
     rollup: unavailable,
     topSites: unavailable,
     channels: unavailable,

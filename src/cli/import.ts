@@ -36,7 +36,7 @@ export function registerImport(program: Command): void {
     // however large the file; the pool only caches, the file and spill space hold the rest.
     const store = await openStore(config.db, {
       ...config,
-      duckdb: { memoryLimitMb: config.duckdb.memoryLimitMb ?? IMPORT_MEMORY_LIMIT_MB },
+      duckdb: { ...config.duckdb, memoryLimitMb: config.duckdb.memoryLimitMb ?? IMPORT_MEMORY_LIMIT_MB },
     });
     const total = statSync(file).size;
     const bar =

@@ -21,3 +21,10 @@ export interface SeriesBucket extends Bucket {
   siteId: string;
   channel: string;
 }
+
+/** Energy and coverage of one 15-minute bucket: what the energy read path (GET /data) serves. */
+export type EnergyBucket = Pick<Bucket, 'bucketStartMs' | 'energyWh' | 'coverage'>;
+
+export function energyOf(buckets: readonly Bucket[]): EnergyBucket[] {
+  return buckets.map((b) => ({ bucketStartMs: b.bucketStartMs, energyWh: b.energyWh, coverage: b.coverage }));
+}

@@ -60,6 +60,30 @@ export function formatInstant(ms: number): string {
   return iso.endsWith('.000Z') ? `${iso.slice(0, 19)}Z` : iso;
 }
 
+const pad2 = (n: number) => String(n).padStart(2, '0');
+/** "HH:MM:00Z" of each quarter hour of a day. */
+const QUARTER_TIMES = Array.from({ length: 96 }, (_, q) => `${pad2(q >> 2)}:${pad2((q & 3) * 15)}:00Z`);
+/** First instant of year 10000, where ISO strings grow a sign and six-digit years. */
+const YEAR_10000_MS = 253_402_300_800_000;
+
+/**
+ * formatInstant for runs of bucket starts (a response of many buckets): the date part is formatted once per
+ * day and the time of day comes from a table. Same output as formatInstant for every instant.
+ */
+export function bucketInstantFormatter(): (ms: number) => string {
+  let dayMs = Number.NaN;
+  let datePrefix = '';
+  return (ms) => {
+    const inDayMs = ms - Math.floor(ms / DAY_MS) * DAY_MS;
+    if (inDayMs % BUCKET_MS !== 0 || ms < 0 || ms >= YEAR_10000_MS) return formatInstant(ms);
+    if (ms - inDayMs !== dayMs) {
+      dayMs = ms - inDayMs;
+      datePrefix = new Date(dayMs).toISOString().slice(0, 11);
+    }
+    return datePrefix + QUARTER_TIMES[inDayMs / BUCKET_MS];
+  };
+}
+
 /** Start of the 15-minute UTC bucket containing `ms`. */
 export function bucketFloor(ms: number): number {
   return Math.floor(ms / BUCKET_MS) * BUCKET_MS;

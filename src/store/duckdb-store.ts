@@ -1,9 +1,9 @@
 // The embedded default backend: one DuckDB file (or :memory:), nothing to install.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import type { SeriesBucket } from '../domain/bucket.ts';
-import type { Reading } from '../domain/reading.ts';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBListVector } from '@duckdb/node-api';
+import { type EnergyBucket, energyOf, type SeriesBucket } from '../domain/bucket.ts';
+import { KIND_PRECEDENCE, type Reading, seriesKindKey } from '../domain/reading.ts';
 import type { Site } from '../domain/site.ts';
 import type { NormalizeOptions } from '../normalize/options.ts';
 import { insertGauges, selectGauges, selectLatestGauges } from './duckdb-gauge-log.ts';
@@ -11,14 +11,23 @@ import { DUCKDB_MIGRATIONS } from './duckdb-migrations.ts';
 import { insertPolls, selectPolls } from './duckdb-poll-log.ts';
 import { DuckDbSeriesCatalog, seriesIn } from './duckdb-series-catalog.ts';
 import { DuckDbSeriesIo, WINNERS } from './duckdb-series-io.ts';
+import { BLOCK_MS, EnergyCache } from './energy-cache.ts';
 import type { GaugeEntry, GaugeLog, GaugeQuery } from './gauge-log.ts';
 import { GroupCommit } from './group-commit.ts';
-import { IncrementalIngest, type SeriesRef } from './incremental-ingest.ts';
+import {
+  type BucketWindow,
+  IncrementalIngest,
+  type KindBucket,
+  type SeriesIo,
+  type SeriesRef,
+} from './incremental-ingest.ts';
 import type { PollLog, PollLogEntry, PollLogQuery } from './poll-log.ts';
 import type { ChannelSample, RecentActivity } from './recent-activity.ts';
 import { checkedPeriodMs } from './rollup-period.ts';
+import { tapBucketWrites } from './series-io-tap.ts';
 import type {
   BucketQuery,
+  EnergyQuery,
   IngestSummary,
   ReadingQuery,
   RollupQuery,
@@ -38,6 +47,8 @@ export interface DuckDbStoreOptions {
   clock?: () => number;
   /** Caps DuckDB's buffer pool (it evicts to the file and spills to disk beyond it). */
   memoryLimitMb?: number;
+  /** Memory for the energy read path's cache of bucket blocks (GET /data); default 512 MB, 0 disables it. */
+  cacheMb?: number;
   /** An instance already open on `path`, to share with the roof store; the store closes it when it closes. */
   instance?: DuckDBInstance;
 }
@@ -62,6 +73,9 @@ export async function openDuckDbStore(opts: DuckDbStoreOptions): Promise<DuckDbS
 }
 
 const READER_CONNECTIONS = 4;
+const DEFAULT_CACHE_MB = 512;
+/** Windows longer than this (about 13 months) read from the database instead of filling the cache. */
+const MAX_CACHED_SPAN_MS = 12 * BLOCK_MS;
 
 const BUCKET_COLUMNS =
   'series_id, kind_rank, bucket_start_ms, energy_wh, positive_wh, negative_wh, coverage, samples, min_power_w, max_power_w, quality';
@@ -98,7 +112,13 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
   private readonly commits: GroupCommit;
   private readonly io: DuckDbSeriesIo;
   private readonly catalog = new DuckDbSeriesCatalog();
+  private readonly cache: EnergyCache;
+  /** Bucket writes of the running transaction, applied to the cache once it commits. */
+  private uncommitted: { windows: readonly BucketWindow[]; buckets: readonly KindBucket[] }[] = [];
+  /** The writer's series I/O, reporting bucket writes for the cache. */
+  private readonly ingestIo: SeriesIo;
   private closed = false;
+  private warming: Promise<number> | undefined;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -107,14 +127,32 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
     private readonly opts: DuckDbStoreOptions,
   ) {
     this.io = new DuckDbSeriesIo(writer, this.catalog);
+    this.ingestIo = tapBucketWrites(this.io, (windows, buckets) =>
+      this.uncommitted.push({ windows, buckets }),
+    );
+    this.cache = new EnergyCache({
+      budgetBytes: (opts.cacheMb ?? DEFAULT_CACHE_MB) * 1024 * 1024,
+      load: (seriesId, fromMs, toMs) => this.loadEnergy(seriesId, fromMs, toMs),
+    });
     this.commits = new GroupCommit({
-      begin: () => this.writer.run('BEGIN TRANSACTION').then(() => undefined),
+      begin: () => {
+        this.uncommitted = [];
+        return this.writer.run('BEGIN TRANSACTION').then(() => undefined);
+      },
       commit: async () => {
         await this.io.flush();
         await this.writer.run('COMMIT');
+        try {
+          this.writeThrough();
+        } catch {
+          // The data is committed; a cache that missed the write must not serve the old values.
+          this.cache.clear();
+        }
       },
       rollback: () => this.writer.run('ROLLBACK').then(() => undefined),
       onRollback: () => {
+        this.uncommitted = [];
+        this.cache.clear();
         this.io.discard();
         return this.loadState();
       },
@@ -239,7 +277,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
           false,
         );
       }
-      return this.ingestEngine!.ingest(this.io, readings);
+      return this.ingestEngine!.ingest(this.ingestIo, readings);
     });
   }
 
@@ -266,6 +304,106 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
       out.push(toBucket(row, ref));
     }
     return out;
+  }
+
+  async energy(q: EnergyQuery): Promise<EnergyBucket[]> {
+    const ids = this.catalog.idsOfSite(q.siteId, q.channel);
+    if (ids.length === 0) return [];
+    const { fromMs, toMs } = q;
+    const cached = this.opts.cacheMb !== 0 && fromMs !== undefined && toMs !== undefined;
+    if (!cached || toMs - fromMs > MAX_CACHED_SPAN_MS) {
+      return energyOf(await this.buckets(q));
+    }
+    const series = ids.map((seriesId) => ({
+      seriesId,
+      rank: KIND_PRECEDENCE[this.catalog.refOf(seriesId).kind],
+    }));
+    return this.cache.read(series, fromMs, toMs);
+  }
+
+  /**
+   * Fills the energy cache from the newest stored block backwards until its budget is full, so that the
+   * first reads after a start do not each pay a database query. Safe while serving: a block a commit
+   * touched meanwhile is left to load on demand. Resolves with the blocks cached.
+   */
+  warmCache(): Promise<number> {
+    this.warming ??= this.fillCache();
+    return this.warming;
+  }
+
+  private async fillCache(): Promise<number> {
+    const range = await this.timeRange();
+    if (range === null) return 0;
+    const add = this.cache.beginFill();
+    let blocks = 0;
+    const first = Math.floor(range.firstMs / BLOCK_MS);
+    for (let index = Math.floor(range.lastMs / BLOCK_MS); index >= first && !this.closed; index--) {
+      // One row per series with its block as lists: a few large chunks instead of 3,072 rows per series.
+      const result = await this.reader().run(
+        `SELECT series_id, list(bucket_start_ms::DOUBLE), list(energy_wh), list(coverage) FROM buckets
+         WHERE bucket_start_ms >= ${index * BLOCK_MS} AND bucket_start_ms < ${(index + 1) * BLOCK_MS}
+         GROUP BY series_id`,
+      );
+      for (
+        let chunk = await result.fetchChunk();
+        chunk && chunk.rowCount > 0;
+        chunk = await result.fetchChunk()
+      ) {
+        const ids = chunk.getColumnVector(0);
+        const [starts, energies, coverages] = [1, 2, 3].map(
+          (c) => chunk.getColumnVector(c) as DuckDBListVector,
+        );
+        for (let row = 0; row < chunk.rowCount; row++) {
+          const at = starts!.getEntryOffset(row);
+          const rows = {
+            count: starts!.getEntryLength(row),
+            startMs: (i: number) => starts!.childVector.getItem(at + i) as number,
+            energyWh: (i: number) =>
+              energies!.childVector.getItem(energies!.getEntryOffset(row) + i) as number,
+            coverage: (i: number) =>
+              coverages!.childVector.getItem(coverages!.getEntryOffset(row) + i) as number,
+          };
+          if (!add(ids.getItem(row) as number, index, rows)) return blocks;
+          blocks++;
+        }
+      }
+    }
+    return blocks;
+  }
+
+  /** One series' stored buckets in [fromMs, toMs), for the cache. */
+  private async loadEnergy(seriesId: number, fromMs: number, toMs: number): Promise<EnergyBucket[]> {
+    const r = await this.reader().runAndReadAll(
+      `SELECT bucket_start_ms, energy_wh, coverage FROM buckets
+       WHERE series_id = ${seriesId} AND bucket_start_ms >= ${fromMs} AND bucket_start_ms < ${toMs}`,
+    );
+    const [starts = [], energies = [], coverages = []] = r.getColumnsJS();
+    return starts.map((start, i) => ({
+      bucketStartMs: Number(start),
+      energyWh: energies[i] as number,
+      coverage: coverages[i] as number,
+    }));
+  }
+
+  /** Applies the committed transaction's bucket writes to the cache. */
+  private writeThrough(): void {
+    const writes = this.uncommitted;
+    this.uncommitted = [];
+    // Nothing cached and no load in flight: every later load sees the commit.
+    if (this.cache.idle()) return;
+    for (const { windows, buckets } of writes) {
+      const bySeries = new Map<string, EnergyBucket[]>();
+      for (const b of buckets) {
+        const key = seriesKindKey(b);
+        const list = bySeries.get(key);
+        if (list) list.push(b);
+        else bySeries.set(key, [b]);
+      }
+      for (const w of windows) {
+        const id = this.catalog.idOf(w);
+        if (id !== undefined) this.cache.apply(id, w.fromMs, w.toMs, bySeries.get(seriesKindKey(w)) ?? []);
+      }
+    }
   }
 
   async rollup(q: RollupQuery): Promise<RollupRow[]> {
@@ -417,6 +555,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.warming?.catch(() => undefined);
     await this.commits.idle();
     if (this.opts.path !== ':memory:') await this.writer.run('CHECKPOINT');
     for (const r of this.readers) r.closeSync();

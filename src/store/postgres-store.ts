@@ -5,7 +5,7 @@
 // drops a cached tail that another process has made stale. The buckets' primary key backs this up: a
 // doubled bucket is an error, never a silent double count.
 import pg from 'pg';
-import type { SeriesBucket } from '../domain/bucket.ts';
+import { type EnergyBucket, energyOf, type SeriesBucket } from '../domain/bucket.ts';
 import { type Reading, type ReadingKind, seriesKindKey } from '../domain/reading.ts';
 import type { Site } from '../domain/site.ts';
 import { DAY_MS } from '../domain/time.ts';
@@ -20,6 +20,7 @@ import type { ChannelSample, RecentActivity } from './recent-activity.ts';
 import { checkedPeriodMs } from './rollup-period.ts';
 import type {
   BucketQuery,
+  EnergyQuery,
   IngestSummary,
   ReadingQuery,
   RollupQuery,
@@ -234,6 +235,10 @@ export class PostgresStore implements Store, RecentActivity {
       if (version === undefined) this.versions.delete(key);
       else this.versions.set(key, version);
     }
+  }
+
+  async energy(q: EnergyQuery): Promise<EnergyBucket[]> {
+    return energyOf(await this.buckets(q));
   }
 
   async buckets(q: BucketQuery): Promise<SeriesBucket[]> {

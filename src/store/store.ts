@@ -1,6 +1,6 @@
 // The storage interface every backend implements (DESIGN §4). A new backend is one file implementing
 // Store plus one line in test/store-conformance.test.ts.
-import type { SeriesBucket } from '../domain/bucket.ts';
+import type { EnergyBucket, SeriesBucket } from '../domain/bucket.ts';
 import type { Reading } from '../domain/reading.ts';
 import type { Site } from '../domain/site.ts';
 
@@ -22,6 +22,14 @@ export interface BucketQuery {
   /** All channels of the site when absent. */
   channel?: string;
   /** Inclusive start of the half-open window [fromMs, toMs). */
+  fromMs?: number;
+  toMs?: number;
+}
+
+/** One channel of a site in [fromMs, toMs) (unbounded where absent). */
+export interface EnergyQuery {
+  siteId: string;
+  channel: string;
   fromMs?: number;
   toMs?: number;
 }
@@ -92,6 +100,9 @@ export interface Store {
   /** Buckets of a site (one channel or all) in [fromMs, toMs), sorted by channel then time. Where several
    * reading kinds cover a bucket, the one of highest precedence is returned (counter > interval > power). */
   buckets(q: BucketQuery): Promise<SeriesBucket[]>;
+  /** Energy and coverage of one channel's buckets in [fromMs, toMs) with data, ascending, kind precedence
+   * resolved as in `buckets`: the hot read path (GET /data), which a backend may serve from memory. */
+  energy(q: EnergyQuery): Promise<EnergyBucket[]>;
   /** Buckets summed per period (after kind precedence), sorted by channel then period; empty periods are
    * absent. */
   rollup(q: RollupQuery): Promise<RollupRow[]>;
@@ -106,4 +117,14 @@ export interface Store {
   /** True when the backend answers a trivial query. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** A backend whose read cache can be filled ahead of the first reads (e.g. right after a server starts). */
+export interface WarmableStore {
+  /** Fills the cache in the background of serving; resolves with the blocks read. */
+  warmCache(): Promise<number>;
+}
+
+export function isWarmable(store: Store): store is Store & WarmableStore {
+  return typeof (store as Partial<WarmableStore>).warmCache === 'function';
 }
