@@ -6,6 +6,7 @@ import { type EnergyBucket, energyOf, type SeriesBucket } from '../domain/bucket
 import { KIND_PRECEDENCE, type Reading, seriesKindKey } from '../domain/reading.ts';
 import type { Site } from '../domain/site.ts';
 import type { NormalizeOptions } from '../normalize/options.ts';
+import { appendTo } from './duckdb-append.ts';
 import { insertGauges, selectGauges, selectLatestGauges } from './duckdb-gauge-log.ts';
 import { DUCKDB_MIGRATIONS } from './duckdb-migrations.ts';
 import { insertPolls, selectPolls } from './duckdb-poll-log.ts';
@@ -117,6 +118,8 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
   private uncommitted: { windows: readonly BucketWindow[]; buckets: readonly KindBucket[] }[] = [];
   /** The writer's series I/O, reporting bucket writes for the cache. */
   private readonly ingestIo: SeriesIo;
+  /** Sites first seen by this transaction's ingests, written with one appender at commit. */
+  private newSites: { site: Site; createdMs: number }[] = [];
   private closed = false;
   private warming: Promise<number> | undefined;
 
@@ -137,9 +140,11 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
     this.commits = new GroupCommit({
       begin: () => {
         this.uncommitted = [];
+        this.newSites = [];
         return this.writer.run('BEGIN TRANSACTION').then(() => undefined);
       },
       commit: async () => {
+        await this.flushNewSites();
         await this.io.flush();
         await this.writer.run('COMMIT');
         try {
@@ -152,6 +157,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
       rollback: () => this.writer.run('ROLLBACK').then(() => undefined),
       onRollback: () => {
         this.uncommitted = [];
+        this.newSites = [];
         this.cache.clear();
         this.io.discard();
         return this.loadState();
@@ -228,6 +234,8 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
 
   /** Writes sites in one statement and mirrors them in memory. */
   private async writeSites(given: readonly Site[], overwrite: boolean): Promise<void> {
+    // Sites an ingest of this transaction created go first, so that the upsert sees (and updates) them.
+    await this.flushNewSites();
     // One row per id (the last given wins): an upsert may not touch the same row twice.
     const sites = [...new Map(given.map((s) => [s.siteId, s])).values()];
     const conflict = overwrite
@@ -250,6 +258,23 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
     }
   }
 
+  private async flushNewSites(): Promise<void> {
+    const added = this.newSites;
+    this.newSites = [];
+    if (added.length === 0) return;
+    await appendTo(this.writer, 'sites', (a) => {
+      for (const { site, createdMs } of added) {
+        a.appendVarchar(site.siteId);
+        a.appendVarchar(site.name);
+        a.appendVarchar(site.timezone);
+        a.appendVarchar(site.source);
+        a.appendVarchar(JSON.stringify(site.metadata ?? {}));
+        a.appendBigInt(BigInt(createdMs));
+        a.endRow();
+      }
+    });
+  }
+
   async getSite(siteId: string): Promise<Site | undefined> {
     const site = this.sites.get(siteId);
     return site === undefined ? undefined : structuredClone(site);
@@ -264,18 +289,19 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
   async ingest(readings: readonly Reading[], defaultSite: Partial<Site> = {}): Promise<IngestSummary> {
     if (this.closed) throw new Error('store is closed');
     return this.commits.run(async () => {
-      const missing = [...new Set(readings.map((r) => r.siteId))].filter((id) => !this.sites.has(id));
-      if (missing.length > 0) {
-        await this.writeSites(
-          missing.map((siteId) => ({
-            siteId,
-            name: defaultSite.name ?? siteId,
-            timezone: defaultSite.timezone ?? 'UTC',
-            source: defaultSite.source ?? 'push',
-            metadata: defaultSite.metadata ?? {},
-          })),
-          false,
-        );
+      // The in-memory site list is authoritative (one process owns the file), so a new site is known to
+      // be new: it is appended at commit, not upserted by a statement per request.
+      for (const siteId of new Set(readings.map((r) => r.siteId))) {
+        if (this.sites.has(siteId)) continue;
+        const site: Site = {
+          siteId,
+          name: defaultSite.name ?? siteId,
+          timezone: defaultSite.timezone ?? 'UTC',
+          source: defaultSite.source ?? 'push',
+          metadata: defaultSite.metadata ?? {},
+        };
+        this.sites.set(siteId, site);
+        this.newSites.push({ site, createdMs: this.now() });
       }
       return this.ingestEngine!.ingest(this.ingestIo, readings);
     });
