@@ -62,12 +62,18 @@ export async function startServer(dbPath: string): Promise<RunningServer> {
       rss,
       async stop() {
         child.send({ type: 'stop' });
-        await Promise.race([
-          exited,
-          new Promise((_, reject) =>
-            setTimeout(() => reject(new Error('server did not stop in 120 s')), 120_000),
-          ),
-        ]);
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          await Promise.race([
+            exited,
+            new Promise((_, reject) => {
+              timer = setTimeout(() => reject(new Error('server did not stop in 120 s')), 120_000);
+            }),
+          ]);
+        } finally {
+          // A pending timer would keep the bench process alive for two minutes after its work is done.
+          clearTimeout(timer);
+        }
         rss.stop();
       },
     };
