@@ -23,13 +23,20 @@ function coerceScalar(schema: TSchema, value: unknown): unknown {
 }
 
 /** Converts the text fields of a flat query or params object to the scalar types its schema declares. */
-function coerceText(schema: TSchema, data: unknown): unknown {
+function coerceText(schema: TSchema, data: unknown, withDefaults: boolean): unknown {
   if (!TypeGuard.IsObject(schema) || data === null || typeof data !== 'object') return data;
   const out: Record<string, unknown> = { ...(data as Record<string, unknown>) };
   for (const [key, prop] of Object.entries(schema.properties)) {
     if (key in out) out[key] = coerceScalar(prop, out[key]);
   }
-  return Value.Default(schema, out);
+  return withDefaults ? Value.Default(schema, out) : out;
+}
+
+/** True when a schema declares a default anywhere (Value.Default walks the whole schema on every call). */
+function declaresDefaults(schema: unknown): boolean {
+  if (schema === null || typeof schema !== 'object') return false;
+  if ('default' in schema) return true;
+  return Object.values(schema).some(declaresDefaults);
 }
 
 function literalValues(schema: TSchema): string[] | undefined {
@@ -98,8 +105,9 @@ export function validationError(errors: Iterable<ValueError>, part: string): Wat
 export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   const check = TypeCompiler.Compile(schema);
   const coerce = httpPart !== 'body';
+  const withDefaults = declaresDefaults(schema);
   return (data: unknown) => {
-    const value = coerce ? coerceText(schema, data) : data;
+    const value = coerce ? coerceText(schema, data, withDefaults) : data;
     if (check.Check(value)) return { value };
     return { error: validationError(check.Errors(value), httpPart ?? 'body') };
   };
