@@ -20,7 +20,7 @@ function split(text: string, cuts: readonly number[]): CsvRecord[] {
 }
 
 function reference(text: string): CsvRecord[] {
-  const rows = parse(text, { skip_empty_lines: true, trim: true, bom: true, info: true }) as {
+  const rows = parse(text, { skip_empty_lines: true, trim: true, bom: true, info: true }) as unknown as {
     record: string[];
     info: { lines: number };
   }[];
