@@ -150,15 +150,10 @@ export class DuckDbSeriesIo implements SeriesIo {
   }
 
   private writeReadings(chunks: readonly { rows: readonly Reading[]; firstSeq: number }[]): Promise<void> {
-    // Flattened first so that chunks of 2,048 rows may span the buffered batches.
-    const rows: Reading[] = [];
+    // Flattened first so that chunks of 2,048 rows may span the buffered batches (one batch: as is).
+    const rows: readonly Reading[] = chunks.length === 1 ? chunks[0]!.rows : chunks.flatMap((c) => c.rows);
     const seqs: number[] = [];
-    for (const c of chunks) {
-      for (let i = 0; i < c.rows.length; i++) {
-        rows.push(c.rows[i]!);
-        seqs.push(c.firstSeq + i);
-      }
-    }
+    for (const c of chunks) for (let i = 0; i < c.rows.length; i++) seqs.push(c.firstSeq + i);
     // Ingest hands rows over grouped by series, so the id is looked up once per run of one series.
     let lastRow: Reading | undefined;
     let lastId = 0;
