@@ -4,7 +4,7 @@ import { WattlineError } from '../domain/errors.ts';
 import type { Reading } from '../domain/reading.ts';
 import { rowToReading } from '../domain/reading-input.ts';
 import type { Store } from '../store/store.ts';
-import { type RowDefaults, readRows } from './row-sources.ts';
+import { type RowDefaults, readRows, whereOf } from './row-sources.ts';
 
 export interface ImportResult {
   rows: number;
@@ -41,24 +41,26 @@ export async function importFile(
     result.bucketsTouched += s.bucketsTouched;
     batch = [];
   };
-  for await (const { row, where } of rows) {
-    result.rows++;
-    const problems: FieldProblem[] = [];
-    const reading = rowToReading(row, '', receivedMs, problems);
-    if (reading === undefined) {
-      const msg = `${where}: ${problems.map((p) => `${p.path.slice(1)} ${p.message} (got ${JSON.stringify(p.value)})`).join('; ')}`;
-      if (!opts.skipInvalid)
-        throw new WattlineError(
-          'validation-failed',
-          `${msg}; ${result.stored} readings stored before it`,
-          problems,
-        );
-      result.skipped++;
-      opts.onSkip?.(msg);
-      continue;
+  for await (const sourced of rows) {
+    for (const { row, at } of sourced) {
+      result.rows++;
+      const problems: FieldProblem[] = [];
+      const reading = rowToReading(row, '', receivedMs, problems);
+      if (reading === undefined) {
+        const msg = `${whereOf({ row, at })}: ${problems.map((p) => `${p.path.slice(1)} ${p.message} (got ${JSON.stringify(p.value)})`).join('; ')}`;
+        if (!opts.skipInvalid)
+          throw new WattlineError(
+            'validation-failed',
+            `${msg}; ${result.stored} readings stored before it`,
+            problems,
+          );
+        result.skipped++;
+        opts.onSkip?.(msg);
+        continue;
+      }
+      batch.push(reading);
+      if (batch.length >= opts.batch) await flush();
     }
-    batch.push(reading);
-    if (batch.length >= opts.batch) await flush();
   }
   await flush();
   result.seconds = (performance.now() - started) / 1000;

@@ -1,19 +1,28 @@
 // Streams reading rows out of files: CSV (header row, common column aliases), NDJSON, and JSON documents
 // (an array of rows, {readings: [...]}, or seed-style {spaceship_id, units, data} payloads). Each row
-// comes with its line (or index) so that problems can be reported where they are.
+// comes with its line (or index) so that problems can be reported where they are; rows are handed over
+// in arrays.
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
 import { WattlineError } from '../domain/errors.ts';
 import type { ReadingRow } from '../domain/reading-input.ts';
+import { type CsvRecord, CsvSplitter } from './csv-records.ts';
 
 export interface SourcedRow {
   row: ReadingRow;
-  /** Where the row is: `line 12` or `/data/3`. */
-  where: string;
+  /** Where the row is: a line number, or a JSON pointer such as `/data/3` (see whereOf). */
+  at: number | string;
 }
+
+/** `line 12` or `/data/3`: built only for a row that is reported, not for every row. */
+export function whereOf(row: SourcedRow): string {
+  return typeof row.at === 'number' ? `line ${row.at}` : row.at;
+}
+
+/** Rows handed over per array: one await per row cost more than parsing it. */
+const ROWS_PER_YIELD = 1_024;
 
 export interface RowDefaults {
   channel?: string;
@@ -56,30 +65,90 @@ export function formatOf(path: string): 'csv' | 'ndjson' | 'json' {
   return 'csv';
 }
 
-/** Rows of a file in the format its name says, reporting bytes read as it goes. */
+/** Rows of a file in the format its name says, in arrays, reporting bytes read as it goes. */
 export function readRows(
   path: string,
   defaults: RowDefaults,
   onBytes: (n: number) => void,
-): AsyncIterable<SourcedRow> {
+): AsyncIterable<SourcedRow[]> {
   const format = formatOf(path);
-  if (format === 'json') return jsonRows(path, defaults, onBytes);
+  if (format === 'json') return inArrays(jsonRows(path, defaults, onBytes));
   const input = createReadStream(path);
   input.on('data', (chunk) => onBytes(chunk.length));
-  return format === 'csv' ? csvRows(input, defaults) : ndjsonRows(input, defaults);
+  return format === 'csv' ? csvRows(input, defaults) : inArrays(ndjsonRows(input, defaults));
+}
+
+/** Groups single rows into arrays of up to ROWS_PER_YIELD. */
+async function* inArrays(rows: AsyncIterable<SourcedRow>): AsyncGenerator<SourcedRow[]> {
+  let out: SourcedRow[] = [];
+  for await (const r of rows) {
+    out.push(r);
+    if (out.length >= ROWS_PER_YIELD) {
+      yield out;
+      out = [];
+    }
+  }
+  if (out.length > 0) yield out;
+}
+
+/** Which field of a record each ReadingRow field is read from (by the header), as toReadingRow picks. */
+type ColumnIndex = { [K in keyof ReadingRow]: number | undefined };
+
+function columnIndex(header: readonly string[]): ColumnIndex {
+  // The last of equal names wins, as when the record was an object keyed by the header.
+  const byName = new Map<string, number>();
+  for (const [i, name] of header.entries()) byName.set(name.toLowerCase(), i);
+  const pick = (field: keyof ReadingRow) => {
+    for (const name of ALIASES[field]) if (byName.has(name)) return byName.get(name);
+    return undefined;
+  };
+  return {
+    site: pick('site'),
+    channel: pick('channel'),
+    kind: pick('kind'),
+    t: pick('t'),
+    end: pick('end'),
+    value: pick('value'),
+    unit: pick('unit'),
+  };
 }
 
 /** Streams rows of a CSV file with a header row. */
-async function* csvRows(input: Readable, defaults: RowDefaults): AsyncGenerator<SourcedRow> {
-  const parser = input.pipe(
-    parse({ columns: true, skip_empty_lines: true, trim: true, bom: true, info: true }),
-  );
-  for await (const rec of parser as AsyncIterable<{
-    record: Record<string, string>;
-    info: { lines: number };
-  }>) {
-    yield { row: toReadingRow(rec.record, defaults), where: `line ${rec.info.lines}` };
+async function* csvRows(input: Readable, defaults: RowDefaults): AsyncGenerator<SourcedRow[]> {
+  input.setEncoding('utf8');
+  const splitter = new CsvSplitter();
+  let columns: ColumnIndex | undefined;
+  const toRows = (records: CsvRecord[]): SourcedRow[] => {
+    const out: SourcedRow[] = [];
+    for (const { fields, line } of records) {
+      if (columns === undefined) {
+        columns = columnIndex(fields);
+        continue;
+      }
+      const c = columns;
+      const row: ReadingRow = {
+        site: c.site === undefined ? undefined : fields[c.site],
+        channel: c.channel === undefined ? defaults.channel : fields[c.channel],
+        kind: c.kind === undefined ? defaults.kind : fields[c.kind],
+        t: c.t === undefined ? undefined : fields[c.t],
+        end: c.end === undefined ? undefined : fields[c.end],
+        value: c.value === undefined ? undefined : fields[c.value],
+        unit: c.unit === undefined ? defaults.unit : fields[c.unit],
+      };
+      out.push({ row, at: line });
+    }
+    return out;
+  };
+  for await (const text of input as AsyncIterable<string>) {
+    const records: CsvRecord[] = [];
+    splitter.push(text, records);
+    const rows = toRows(records);
+    if (rows.length > 0) yield rows;
   }
+  const records: CsvRecord[] = [];
+  splitter.end(records);
+  const rows = toRows(records);
+  if (rows.length > 0) yield rows;
 }
 
 /** Streams rows of a newline-delimited JSON file. */
@@ -94,7 +163,7 @@ async function* ndjsonRows(input: Readable, defaults: RowDefaults): AsyncGenerat
     } catch (e) {
       throw new WattlineError('invalid-json', `line ${line}: not valid JSON (${(e as Error).message})`);
     }
-    yield { row: toReadingRow((obj ?? {}) as Record<string, unknown>, defaults), where: `line ${line}` };
+    yield { row: toReadingRow((obj ?? {}) as Record<string, unknown>, defaults), at: line };
   }
 }
 
@@ -124,13 +193,13 @@ async function* jsonRows(
             channel: defaults.channel ?? 'consumption',
           },
         );
-        yield { row, where: `${prefix}/data/${i}` };
+        yield { row, at: `${prefix}/data/${i}` };
       }
       continue;
     }
     const list = Array.isArray(item) ? item : ((item as { readings?: unknown[] })?.readings ?? []);
     for (const [i, r] of list.entries()) {
-      yield { row: toReadingRow((r ?? {}) as Record<string, unknown>, defaults), where: `${prefix}/${i}` };
+      yield { row: toReadingRow((r ?? {}) as Record<string, unknown>, defaults), at: `${prefix}/${i}` };
     }
   }
 }

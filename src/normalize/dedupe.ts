@@ -5,6 +5,16 @@ import type { SeriesReading } from '../domain/reading.ts';
  * times the one that came later in the input (DESIGN §3.1).
  */
 export function dedupeReadings<R extends SeriesReading>(readings: readonly R[]): R[] {
+  // Fast path: readings usually arrive in strictly increasing time (a tail then newer readings), which is
+  // already the answer; checking costs one pass and spares the indexed copy and the sort.
+  let sorted = true;
+  for (let i = 1; i < readings.length; i++) {
+    if (!(readings[i]!.tMs > readings[i - 1]!.tMs)) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return readings.slice();
   const indexed = readings.map((r, i) => ({ r, i }));
   indexed.sort((a, b) => a.r.tMs - b.r.tMs || a.r.receivedMs - b.r.receivedMs || a.i - b.i);
   const out: R[] = [];

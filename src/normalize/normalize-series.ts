@@ -27,7 +27,9 @@ export function normalizeKind(
   tailSpacingMs?: number,
 ): NormalizedKind {
   const opts = resolveOptions(options);
-  const sorted = dedupeReadings(readings.filter((r) => r.kind === kind));
+  // Ingest passes one kind only: no filtered copy then (dedupeReadings copies anyway).
+  const ofKind = readings.every((r) => r.kind === kind) ? readings : readings.filter((r) => r.kind === kind);
+  const sorted = dedupeReadings(ofKind);
   const spacing = tailSpacingMs ?? typicalSpacingMs(sorted, opts.spacingWindow, opts.defaultSpacingMs);
   if (kind === 'counter') {
     const { acc, resetsMs, jumps } = counterDeltas(sorted, opts);

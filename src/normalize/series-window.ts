@@ -66,9 +66,14 @@ export function withoutUnchanged<R extends SeriesReading>(
   existing: readonly SeriesReading[],
 ): R[] {
   if (existing.length === 0) return [...incoming];
+  const deduped = dedupeReadings(incoming);
+  // Readings all later than every stored one (a series being extended) cannot equal any of them.
+  let lastExistingMs = Number.NEGATIVE_INFINITY;
+  for (const r of existing) if (r.tMs > lastExistingMs) lastExistingMs = r.tMs;
+  if (deduped.length === 0 || deduped[0]!.tMs > lastExistingMs) return deduped;
   const byT = new Map<number, SeriesReading>();
   for (const r of existing) byT.set(r.tMs, r);
-  return dedupeReadings(incoming).filter((r) => {
+  return deduped.filter((r) => {
     const e = byT.get(r.tMs);
     return e === undefined || e.value !== r.value || e.endMs !== r.endMs;
   });

@@ -2,15 +2,45 @@
 // transaction so that a group of concurrent ingests costs one appender per table and one set-based
 // DELETE, instead of several statements per request. Reads flush the buffer first, so they always see
 // the transaction's own writes. Series are addressed by their integer id (duckdb-series-catalog.ts).
-import type { DuckDBConnection } from '@duckdb/node-api';
+import {
+  DOUBLE,
+  type DuckDBConnection,
+  type DuckDBVector,
+  INTEGER,
+  SQLNULL,
+  TINYINT,
+  VARCHAR,
+} from '@duckdb/node-api';
 import type { Reading, SeriesReading } from '../domain/reading.ts';
-import { appendTo as append } from './duckdb-append.ts';
+import { appendTo as append, appendColumns } from './duckdb-append.ts';
 import type { DuckDbSeriesCatalog } from './duckdb-series-catalog.ts';
 import type { BucketWindow, KindBucket, SeriesIo, SeriesRef } from './incremental-ingest.ts';
 
 /** The winner at each instant: latest received, then latest sequence. */
 export const WINNERS =
   'QUALIFY row_number() OVER (PARTITION BY series_id, t_ms ORDER BY received_ms DESC, seq DESC) = 1';
+
+/** Chunk columns of the readings table: series_id, then t_ms, end_ms, value, received_ms and seq as
+ * doubles (cast to the BIGINT columns by the appender, as appendDouble was). */
+const READING_CHUNK_TYPES = [INTEGER, DOUBLE, DOUBLE, DOUBLE, DOUBLE, DOUBLE];
+/** The same when no row of the chunk has an end: end_ms is all NULL without a per-row validity bit
+ * (the library's setItem(null) costs BigInt arithmetic and garbage for every row). */
+const READING_CHUNK_TYPES_NO_END = [INTEGER, DOUBLE, SQLNULL, DOUBLE, DOUBLE, DOUBLE];
+/** series_id, kind_rank, bucket_start_ms, energy_wh, positive_wh, negative_wh, coverage, samples,
+ * min_power_w, max_power_w, quality. */
+const BUCKET_CHUNK_TYPES = [
+  INTEGER,
+  TINYINT,
+  DOUBLE,
+  DOUBLE,
+  DOUBLE,
+  DOUBLE,
+  DOUBLE,
+  INTEGER,
+  DOUBLE,
+  DOUBLE,
+  VARCHAR,
+];
 
 export class DuckDbSeriesIo implements SeriesIo {
   private readings: { rows: readonly Reading[]; firstSeq: number }[] = [];
@@ -120,19 +150,36 @@ export class DuckDbSeriesIo implements SeriesIo {
   }
 
   private writeReadings(chunks: readonly { rows: readonly Reading[]; firstSeq: number }[]): Promise<void> {
-    return append(this.conn, 'readings', (a) => {
-      for (const { rows, firstSeq } of chunks) {
-        for (let i = 0; i < rows.length; i++) {
-          const r = rows[i]!;
-          a.appendInteger(this.catalog.ensure(r));
-          a.appendDouble(r.tMs);
-          if (r.endMs === null) a.appendNull();
-          else a.appendDouble(r.endMs);
-          a.appendDouble(r.value);
-          a.appendDouble(r.receivedMs);
-          a.appendDouble(firstSeq + i);
-          a.endRow();
+    // Flattened first so that chunks of 2,048 rows may span the buffered batches (one batch: as is).
+    const rows: readonly Reading[] = chunks.length === 1 ? chunks[0]!.rows : chunks.flatMap((c) => c.rows);
+    const seqs: number[] = [];
+    for (const c of chunks) for (let i = 0; i < c.rows.length; i++) seqs.push(c.firstSeq + i);
+    // Ingest hands rows over grouped by series, so the id is looked up once per run of one series.
+    let lastRow: Reading | undefined;
+    let lastId = 0;
+    const typesOf = (from: number, count: number) => {
+      for (let i = from; i < from + count; i++) if (rows[i]!.endMs !== null) return READING_CHUNK_TYPES;
+      return READING_CHUNK_TYPES_NO_END;
+    };
+    return appendColumns(this.conn, 'readings', typesOf, rows.length, (v, from, count) => {
+      const [seriesId, tMs, endMs, value, receivedMs, seq] = v as (DuckDBVector<number> | undefined)[];
+      for (let i = 0; i < count; i++) {
+        const r = rows[from + i]!;
+        if (
+          lastRow === undefined ||
+          r.siteId !== lastRow.siteId ||
+          r.channel !== lastRow.channel ||
+          r.kind !== lastRow.kind
+        ) {
+          lastId = this.catalog.ensure(r);
+          lastRow = r;
         }
+        seriesId!.setItem(i, lastId);
+        tMs!.setItem(i, r.tMs);
+        endMs?.setItem(i, r.endMs);
+        value!.setItem(i, r.value);
+        receivedMs!.setItem(i, r.receivedMs);
+        seq!.setItem(i, seqs[from + i]!);
       }
     });
   }
@@ -158,23 +205,38 @@ export class DuckDbSeriesIo implements SeriesIo {
   }
 
   private writeBuckets(buckets: Map<number, Map<number, KindBucket>>): Promise<void> {
-    return append(this.conn, 'buckets', (a) => {
-      for (const [seriesId, series] of buckets) {
-        for (const b of series.values()) {
-          a.appendInteger(seriesId);
-          a.appendTinyInt(b.kindRank);
-          a.appendDouble(b.bucketStartMs);
-          a.appendDouble(b.energyWh);
-          a.appendDouble(b.positiveWh);
-          a.appendDouble(b.negativeWh);
-          a.appendDouble(b.coverage);
-          a.appendInteger(b.samples);
-          a.appendDouble(b.minPowerW);
-          a.appendDouble(b.maxPowerW);
-          a.appendVarchar(b.quality);
-          a.endRow();
-        }
+    const ids: number[] = [];
+    const rows: KindBucket[] = [];
+    for (const [seriesId, series] of buckets) {
+      for (const b of series.values()) {
+        ids.push(seriesId);
+        rows.push(b);
       }
-    });
+    }
+    return appendColumns(
+      this.conn,
+      'buckets',
+      () => BUCKET_CHUNK_TYPES,
+      rows.length,
+      (v, from, count) => {
+        const [seriesId, kindRank, startMs, energyWh, positiveWh, negativeWh, coverage, samples, minW, maxW] =
+          v as DuckDBVector<number>[];
+        const quality = v[10] as DuckDBVector<string>;
+        for (let i = 0; i < count; i++) {
+          const b = rows[from + i]!;
+          seriesId!.setItem(i, ids[from + i]!);
+          kindRank!.setItem(i, b.kindRank);
+          startMs!.setItem(i, b.bucketStartMs);
+          energyWh!.setItem(i, b.energyWh);
+          positiveWh!.setItem(i, b.positiveWh);
+          negativeWh!.setItem(i, b.negativeWh);
+          coverage!.setItem(i, b.coverage);
+          samples!.setItem(i, b.samples);
+          minW!.setItem(i, b.minPowerW);
+          maxW!.setItem(i, b.maxPowerW);
+          quality.setItem(i, b.quality);
+        }
+      },
+    );
   }
 }

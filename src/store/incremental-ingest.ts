@@ -96,20 +96,15 @@ export class IncrementalIngest {
 
   /** Ingests one batch through `io`; the caller owns the transaction. */
   async ingest(io: SeriesIo, batch: readonly Reading[]): Promise<IngestSummary> {
-    const groups = new Map<string, Reading[]>();
-    for (const r of batch) {
-      const key = seriesKindKey(r);
-      const g = groups.get(key);
-      if (g) g.push(r);
-      else groups.set(key, [r]);
-    }
+    const groups = groupBySeries(batch);
     const toAppend: Reading[] = [];
     const windows: BucketWindow[] = [];
     const buckets: KindBucket[] = [];
-    for (const [key, group] of groups) {
+    for (const group of groups) {
       const first = group[0]!;
       const ref: SeriesRef = { siteId: first.siteId, channel: first.channel, kind: first.kind };
-      const options = resolveOptions(this.opts.optionsFor(ref.siteId));
+      const key = seriesKindKey(ref);
+      const options = this.optionsOf(ref.siteId);
       const incoming = dedupeReadings(group);
       const plan = await this.plan(io, key, ref, incoming, options);
       const fresh = withoutUnchanged(incoming, plan.existing);
@@ -118,7 +113,23 @@ export class IncrementalIngest {
       const result = normalizeWindow(ref.kind, merged, plan.fromMs, plan.toMs, options);
       windows.push({ ...ref, fromMs: plan.fromMs, toMs: plan.toMs, isNew: !this.known.has(key) });
       const kindRank = KIND_PRECEDENCE[ref.kind];
-      for (const b of result.buckets) buckets.push({ ...b, ...ref, kindRank });
+      for (const b of result.buckets) {
+        buckets.push({
+          bucketStartMs: b.bucketStartMs,
+          energyWh: b.energyWh,
+          positiveWh: b.positiveWh,
+          negativeWh: b.negativeWh,
+          coverage: b.coverage,
+          samples: b.samples,
+          minPowerW: b.minPowerW,
+          maxPowerW: b.maxPowerW,
+          quality: b.quality,
+          siteId: ref.siteId,
+          channel: ref.channel,
+          kind: ref.kind,
+          kindRank,
+        });
+      }
       for (const r of fresh) toAppend.push(r);
       if (plan.toMs === OPEN_END_MS) this.tails.set(key, tailOf(merged, options.spacingWindow));
       else this.tails.delete(key);
@@ -138,11 +149,24 @@ export class IncrementalIngest {
     return {
       accepted: batch.length,
       stored: toAppend.length,
-      series: groups.size,
+      series: groups.length,
       bucketsTouched: buckets.length,
       firstBucketMs,
       lastBucketMs,
     };
+  }
+
+  private lastPartial: Partial<NormalizeOptions> | undefined;
+  private lastResolved: NormalizeOptions | undefined;
+
+  /** A site's resolved options; resolved again only when optionsFor hands out a different object. */
+  private optionsOf(siteId: string): NormalizeOptions {
+    const partial = this.opts.optionsFor(siteId);
+    if (partial !== this.lastPartial || this.lastResolved === undefined) {
+      this.lastPartial = partial;
+      this.lastResolved = resolveOptions(partial);
+    }
+    return this.lastResolved;
   }
 
   /** The window new readings touch and the stored readings needed to recompute it. */
@@ -181,4 +205,33 @@ export class IncrementalIngest {
     const existing = await io.readingsAround(ref, fromMs, toMs);
     return { fromMs, toMs, existing };
   }
+}
+
+/**
+ * A batch's readings by series and kind, in order of first appearance. Nested maps keyed by the reading's
+ * own strings avoid building a seriesKindKey string for every reading.
+ */
+function groupBySeries(batch: readonly Reading[]): Reading[][] {
+  const out: Reading[][] = [];
+  const bySite = new Map<string, Map<string, Map<ReadingKind, Reading[]>>>();
+  for (const r of batch) {
+    let byChannel = bySite.get(r.siteId);
+    if (byChannel === undefined) {
+      byChannel = new Map();
+      bySite.set(r.siteId, byChannel);
+    }
+    let byKind = byChannel.get(r.channel);
+    if (byKind === undefined) {
+      byKind = new Map();
+      byChannel.set(r.channel, byKind);
+    }
+    const g = byKind.get(r.kind);
+    if (g) g.push(r);
+    else {
+      const group = [r];
+      byKind.set(r.kind, group);
+      out.push(group);
+    }
+  }
+  return out;
 }
