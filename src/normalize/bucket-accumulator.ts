@@ -22,8 +22,12 @@ const MS_PER_HOUR = 3_600_000;
  */
 export class BucketAccumulator {
   private readonly accs = new Map<number, Acc>();
+  /** The bucket used last: consecutive readings nearly always fall in it, and a map lookup costs more. */
+  private lastStartMs = Number.NaN;
+  private lastAcc: Acc | undefined;
 
   private acc(bucketStartMs: number): Acc {
+    if (bucketStartMs === this.lastStartMs) return this.lastAcc!;
     let a = this.accs.get(bucketStartMs);
     if (!a) {
       a = {
@@ -39,6 +43,8 @@ export class BucketAccumulator {
       };
       this.accs.set(bucketStartMs, a);
     }
+    this.lastStartMs = bucketStartMs;
+    this.lastAcc = a;
     return a;
   }
 

@@ -5,6 +5,16 @@ import type { SeriesReading } from '../domain/reading.ts';
  * times the one that came later in the input (DESIGN §3.1).
  */
 export function dedupeReadings<R extends SeriesReading>(readings: readonly R[]): R[] {
+  // Readings nearly always come in time order, one per instant: then there is nothing to sort or drop,
+  // and a linear check spares the sort and its per-reading wrappers (ingest calls this several times).
+  let ascending = true;
+  for (let i = 1; i < readings.length; i++) {
+    if (!(readings[i]!.tMs > readings[i - 1]!.tMs)) {
+      ascending = false;
+      break;
+    }
+  }
+  if (ascending) return readings.slice();
   const indexed = readings.map((r, i) => ({ r, i }));
   indexed.sort((a, b) => a.r.tMs - b.r.tMs || a.r.receivedMs - b.r.receivedMs || a.i - b.i);
   const out: R[] = [];

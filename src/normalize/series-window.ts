@@ -66,9 +66,14 @@ export function withoutUnchanged<R extends SeriesReading>(
   existing: readonly SeriesReading[],
 ): R[] {
   if (existing.length === 0) return [...incoming];
+  // A batch that only extends the series (the common case) cannot repeat a stored reading.
+  let lastMs = Number.NEGATIVE_INFINITY;
+  for (const r of existing) if (r.tMs > lastMs) lastMs = r.tMs;
+  const sorted = dedupeReadings(incoming);
+  if (sorted.length === 0 || sorted[0]!.tMs > lastMs) return sorted;
   const byT = new Map<number, SeriesReading>();
   for (const r of existing) byT.set(r.tMs, r);
-  return dedupeReadings(incoming).filter((r) => {
+  return sorted.filter((r) => {
     const e = byT.get(r.tMs);
     return e === undefined || e.value !== r.value || e.endMs !== r.endMs;
   });

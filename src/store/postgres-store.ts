@@ -4,6 +4,7 @@
 // on its series (all at once, sorted), checks every series' version against the one it last wrote, and
 // drops a cached tail that another process has made stale. The buckets' primary key backs this up: a
 // doubled bucket is an error, never a silent double count.
+import { setImmediate } from 'node:timers/promises';
 import pg from 'pg';
 import type { SeriesBucket } from '../domain/bucket.ts';
 import { type Reading, type ReadingKind, seriesKindKey } from '../domain/reading.ts';
@@ -11,13 +12,14 @@ import type { Site } from '../domain/site.ts';
 import { DAY_MS } from '../domain/time.ts';
 import type { NormalizeOptions } from '../normalize/options.ts';
 import { GroupCommit } from './group-commit.ts';
-import { IncrementalIngest } from './incremental-ingest.ts';
+import { IncrementalIngest, type SeriesRef } from './incremental-ingest.ts';
 import { lockAll, newSiteLock, seriesLock, siteLock, siteOfLock } from './postgres-locks.ts';
 import { migratePostgres, schemaVersionOf } from './postgres-migrations.ts';
 import { BUCKET_COLUMNS, type BucketRow, type SiteRow, toBucket, toSite } from './postgres-rows.ts';
 import { PostgresSeriesIo } from './postgres-series-io.ts';
 import type { ChannelSample, RecentActivity } from './recent-activity.ts';
 import { checkedPeriodMs } from './rollup-period.ts';
+import { groupBySeriesKind } from './series-groups.ts';
 import type {
   BucketQuery,
   IngestSummary,
@@ -67,6 +69,51 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
   return new PostgresStore(writer, pool, opts);
 }
 
+/** Readings per slice of a large batch (see writeSlices): a few milliseconds of normalization each. */
+const SLICE_READINGS = 4_096;
+
+const EMPTY_SUMMARY: IngestSummary = {
+  accepted: 0,
+  stored: 0,
+  series: 0,
+  bucketsTouched: 0,
+  firstBucketMs: null,
+  lastBucketMs: null,
+};
+
+function minOf(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
+
+function maxOf(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
+}
+
+/** The summary of two series-disjoint parts of one batch. */
+function addSummaries(a: IngestSummary, b: IngestSummary): IngestSummary {
+  return {
+    accepted: a.accepted + b.accepted,
+    stored: a.stored + b.stored,
+    series: a.series + b.series,
+    bucketsTouched: a.bucketsTouched + b.bucketsTouched,
+    firstBucketMs: minOf(a.firstBucketMs, b.firstBucketMs),
+    lastBucketMs: maxOf(a.lastBucketMs, b.lastBucketMs),
+  };
+}
+
+/** Whole series (each group's readings in input order) packed into slices of at least `size` readings. */
+function* slices(groups: ReadonlyMap<string, Reading[]>, size: number): Generator<Reading[]> {
+  let slice: Reading[] = [];
+  for (const group of groups.values()) {
+    for (const r of group) slice.push(r);
+    if (slice.length >= size) {
+      yield slice;
+      slice = [];
+    }
+  }
+  if (slice.length > 0) yield slice;
+}
+
 /** PostgreSQL text cannot hold NUL, so no stored id contains one: a lookup by such an id (a path
  * parameter with %00, say) finds nothing, rather than failing in the database. */
 function unstorable(...ids: (string | undefined)[]): boolean {
@@ -87,7 +134,6 @@ export class PostgresStore implements Store, RecentActivity {
   private readonly versions = new Map<string, number>();
   /** Sites known to exist (sites are never deleted), so that ingest neither inserts nor locks them. */
   private readonly knownSites = new Set<string>();
-  private readonly io: PostgresSeriesIo;
   private readonly commits: GroupCommit;
   private closed = false;
 
@@ -99,7 +145,6 @@ export class PostgresStore implements Store, RecentActivity {
     const normalize = opts.normalize ?? {};
     // No series is trusted at start: each is checked against the database on first write.
     this.engine = new IncrementalIngest({ optionsFor: () => normalize, knownSeries: [], lastSeq: 0 });
-    this.io = new PostgresSeriesIo(writer, this.versions);
     this.commits = new GroupCommit({
       begin: () => this.writer.query('BEGIN').then(() => undefined),
       lock: (names) =>
@@ -182,12 +227,9 @@ export class PostgresStore implements Store, RecentActivity {
   async ingest(readings: readonly Reading[], defaultSite: Partial<Site> = {}): Promise<IngestSummary> {
     if (this.closed) throw new Error('store is closed');
     const siteIds = [...new Set(readings.map((r) => r.siteId))];
-    const series = new Map<string, Reading>();
-    for (const r of readings) {
-      const key = seriesKindKey(r);
-      if (!series.has(key)) series.set(key, r);
-    }
-    const locks = [...siteIds.map(newSiteLock), ...[...series.values()].map(seriesLock)];
+    const groups = groupBySeriesKind(readings);
+    const series = [...groups.values()].map((g) => g[0]!);
+    const locks = [...siteIds.map(newSiteLock), ...series.map(seriesLock)];
     return this.commits.run(async () => {
       const missing = siteIds.filter((id) => !this.knownSites.has(id));
       if (missing.length > 0) {
@@ -202,16 +244,40 @@ export class PostgresStore implements Store, RecentActivity {
           false,
         );
       }
-      await this.validateTails([...series.values()]);
-      return this.engine.ingest(this.io, readings);
+      await this.validateTails(series);
+      return this.writeSlices(groups);
     }, locks);
+  }
+
+  /**
+   * Normalizes and writes a batch in series-disjoint slices, so that JavaScript and the server work at the
+   * same time: the raw log's COPY stays open while the engine normalizes slice after slice, and each
+   * slice's rows go to the server as soon as they are ready. Between slices the event loop runs, so the
+   * connection gets to send them. Buckets and versions follow in `flush`, all in the caller's transaction.
+   */
+  private async writeSlices(groups: ReadonlyMap<string, Reading[]>): Promise<IngestSummary> {
+    const io = new PostgresSeriesIo(this.writer, this.versions);
+    // Opened before the first slice is normalized, so that the server is ready when its rows come.
+    io.openAppend();
+    let total: IngestSummary = EMPTY_SUMMARY;
+    try {
+      for (const slice of slices(groups, SLICE_READINGS)) {
+        total = addSummaries(total, await this.engine.ingest(io, slice));
+        await setImmediate();
+      }
+      await io.flush();
+    } catch (e) {
+      await io.abort();
+      throw e;
+    }
+    return total;
   }
 
   /**
    * Under the series' locks: drops the cached tail of every series another process wrote since this one
    * last did (its version moved), and tells the engine which series exist.
    */
-  private async validateTails(series: readonly Reading[]): Promise<void> {
+  private async validateTails(series: readonly SeriesRef[]): Promise<void> {
     const r = await this.writer.query<{ site_id: string; channel: string; kind: string; version: number }>({
       name: 'wl-series-versions',
       text: `SELECT s.site_id, s.channel, s.kind, s.version FROM series s
