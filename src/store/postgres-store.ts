@@ -48,15 +48,30 @@ export function isPostgresUrl(db: string): boolean {
   return /^postgres(ql)?:\/\//.test(db);
 }
 
-/** Opens a PostgreSQL store, applying pending migrations first. */
-export async function openPostgresStore(opts: PostgresStoreOptions): Promise<PostgresStore> {
-  // bigint (epoch ms, counts) as JavaScript numbers: every value wattline stores is a safe integer.
+/** bigint (epoch ms, counts) as JavaScript numbers: every value wattline stores is a safe integer. */
+function numberTypes(): pg.TypeOverrides {
   const types = new pg.TypeOverrides();
   types.setTypeParser(pg.types.builtins.INT8, Number);
-  const writer = new pg.Client({ connectionString: opts.url, types });
-  const pool = new pg.Pool({ connectionString: opts.url, types, max: opts.readers ?? 4 });
-  // A dropped connection is reported on the next query (and by ping); without a listener it would crash.
-  writer.on('error', () => undefined);
+  return types;
+}
+
+/** The writer connection (named, so that an operator can tell it apart in pg_stat_activity). */
+function newWriter(url: string): pg.Client {
+  const client = new pg.Client({
+    connectionString: url,
+    types: numberTypes(),
+    application_name: 'wattline-writer',
+  });
+  // A dropped connection is reported on the next query; without a listener it would crash the process.
+  client.on('error', () => undefined);
+  return client;
+}
+
+/** Opens a PostgreSQL store, applying pending migrations first. */
+export async function openPostgresStore(opts: PostgresStoreOptions): Promise<PostgresStore> {
+  const writer = newWriter(opts.url);
+  const pool = new pg.Pool({ connectionString: opts.url, types: numberTypes(), max: opts.readers ?? 4 });
+  // A dropped idle connection leaves the pool; without a listener it would crash the process.
   pool.on('error', () => undefined);
   try {
     await writer.connect();
@@ -137,16 +152,20 @@ export class PostgresStore implements Store, RecentActivity {
   private readonly commits: GroupCommit;
   private closed = false;
 
+  /** Set when the writer connection reported an error or ended: the next transaction reconnects. */
+  private writerLost = false;
+
   constructor(
-    private readonly writer: pg.Client,
+    private writer: pg.Client,
     private readonly pool: pg.Pool,
     private readonly opts: PostgresStoreOptions,
   ) {
+    this.watchWriter(writer);
     const normalize = opts.normalize ?? {};
     // No series is trusted at start: each is checked against the database on first write.
     this.engine = new IncrementalIngest({ optionsFor: () => normalize, knownSeries: [], lastSeq: 0 });
     this.commits = new GroupCommit({
-      begin: () => this.writer.query('BEGIN').then(() => undefined),
+      begin: () => this.begin(),
       lock: (names) =>
         lockAll(
           this.writer,
@@ -164,6 +183,48 @@ export class PostgresStore implements Store, RecentActivity {
         this.knownSites.clear();
       },
     });
+  }
+
+  /** Notes the loss of `client` (a server restart, pg_terminate_backend, a network cut) when it is the writer. */
+  private watchWriter(client: pg.Client): void {
+    const lost = () => {
+      if (this.writer === client) this.writerLost = true;
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+  }
+
+  /**
+   * Starts a write transaction, on a new writer connection when the old one was lost. A loss while idle may
+   * show only now, as a failed BEGIN: nothing of the transaction has been sent, so reconnecting and beginning
+   * again is safe. A loss inside a transaction fails that transaction (rolled back by the server); the
+   * next one reconnects here.
+   */
+  private async begin(): Promise<void> {
+    if (this.writerLost) await this.reconnect();
+    try {
+      await this.writer.query('BEGIN');
+    } catch {
+      await this.reconnect();
+      await this.writer.query('BEGIN');
+    }
+  }
+
+  private async reconnect(): Promise<void> {
+    const old = this.writer;
+    // Not awaited: ending a client whose socket is gone only destroys it.
+    old.end().catch(() => undefined);
+    const client = newWriter(this.opts.url);
+    try {
+      await client.connect();
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      this.writerLost = true;
+      throw e;
+    }
+    this.writer = client;
+    this.writerLost = false;
+    this.watchWriter(client);
   }
 
   private now(): number {
@@ -466,7 +527,7 @@ export class PostgresStore implements Store, RecentActivity {
     if (this.closed) return;
     this.closed = true;
     await this.commits.idle();
-    await this.writer.end();
+    await this.writer.end().catch(() => undefined);
     await this.pool.end();
   }
 }
