@@ -89,3 +89,8 @@ export function startCopy(client: pg.ClientBase, sql: string): OpenCopy {
     },
   };
 }
+
+/** Runs a binary COPY ... FROM STDIN of the rows a BinaryCopyWriter holds (the writer is finished here). */
+export async function copyBinary(client: pg.ClientBase, sql: string, rows: BinaryCopyWriter): Promise<void> {
+  await pipeline(Readable.from(rows.finish()), client.query(copyFrom(sql)));
+}

@@ -200,12 +200,15 @@ export class PostgresSeriesIo implements SeriesIo {
   /** Writes what appendReadings and replaceBuckets gathered; the caller then commits. */
   async flush(): Promise<void> {
     await this.closeAppend();
-    const windows = this.windows;
+    const old = this.windows.filter((w) => !w.isNew);
     const buckets = this.buckets;
+    const written = [...this.series.values()];
     this.windows = [];
     this.buckets = [];
-    await this.writeBuckets(windows, buckets);
-    await this.bumpVersions();
+    this.series.clear();
+    // One round trip for the windows' stale buckets and the versions, then the new buckets.
+    if (old.length > 0 || written.length > 0) await this.deleteAndBump(old, written);
+    await this.copyBuckets(buckets);
   }
 
   /** Notes a series written by this batch and its latest receive time, for bumpVersions. */
@@ -217,19 +220,33 @@ export class PostgresSeriesIo implements SeriesIo {
     else if (receivedMs > seen.receivedMs) seen.receivedMs = receivedMs;
   }
 
-  /** Records that the written series changed: other processes drop their cached tails of them. */
-  private async bumpVersions(): Promise<void> {
-    if (this.series.size === 0) return;
-    const written = [...this.series.values()];
-    this.series.clear();
+  /**
+   * Removes the windows' stored buckets and bumps the versions of the written series (other processes then
+   * drop their cached tails of them). Data-modifying CTEs run to completion whatever the main query reads.
+   */
+  private async deleteAndBump(
+    old: readonly BucketWindow[],
+    written: readonly WrittenSeries[],
+  ): Promise<void> {
     const res = await this.client.query({
-      name: 'wl-bump-versions',
-      text: `INSERT INTO series (site_id, channel, kind, version, last_received_ms)
-             SELECT s, c, k, 1, r FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS u(s, c, k, r)
+      name: 'wl-delete-windows-bump-versions',
+      text: `WITH gone AS (
+               DELETE FROM buckets b
+               USING unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
+                 AS w(site_id, channel, kind, from_ms, to_ms)
+               WHERE b.site_id = w.site_id AND b.channel = w.channel AND b.kind = w.kind
+                 AND b.bucket_start_ms >= w.from_ms AND b.bucket_start_ms < w.to_ms)
+             INSERT INTO series (site_id, channel, kind, version, last_received_ms)
+             SELECT s, c, k, 1, r FROM unnest($6::text[], $7::text[], $8::text[], $9::bigint[]) AS u(s, c, k, r)
              ON CONFLICT (site_id, channel, kind) DO UPDATE SET version = series.version + 1,
                last_received_ms = greatest(series.last_received_ms, excluded.last_received_ms)
              RETURNING site_id, channel, kind, version`,
       values: [
+        old.map((w) => w.siteId),
+        old.map((w) => w.channel),
+        old.map((w) => w.kind),
+        old.map((w) => w.fromMs),
+        old.map((w) => w.toMs),
         written.map((w) => w.siteId),
         written.map((w) => w.channel),
         written.map((w) => w.kind),
@@ -250,28 +267,7 @@ export class PostgresSeriesIo implements SeriesIo {
     for (const b of buckets) this.buckets.push(b);
   }
 
-  private async writeBuckets(
-    windows: readonly BucketWindow[],
-    buckets: readonly KindBucket[],
-  ): Promise<void> {
-    const old = windows.filter((w) => !w.isNew);
-    if (old.length > 0) {
-      await this.client.query({
-        name: 'wl-delete-windows',
-        text: `DELETE FROM buckets b
-               USING unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
-                 AS w(site_id, channel, kind, from_ms, to_ms)
-               WHERE b.site_id = w.site_id AND b.channel = w.channel AND b.kind = w.kind
-                 AND b.bucket_start_ms >= w.from_ms AND b.bucket_start_ms < w.to_ms`,
-        values: [
-          old.map((w) => w.siteId),
-          old.map((w) => w.channel),
-          old.map((w) => w.kind),
-          old.map((w) => w.fromMs),
-          old.map((w) => w.toMs),
-        ],
-      });
-    }
+  private async copyBuckets(buckets: readonly KindBucket[]): Promise<void> {
     if (buckets.length === 0) return;
     const copy = startCopy(
       this.client,

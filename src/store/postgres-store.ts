@@ -287,9 +287,9 @@ export class PostgresStore implements Store, RecentActivity {
 
   async ingest(readings: readonly Reading[], defaultSite: Partial<Site> = {}): Promise<IngestSummary> {
     if (this.closed) throw new Error('store is closed');
-    const siteIds = [...new Set(readings.map((r) => r.siteId))];
     const groups = groupBySeriesKind(readings);
     const series = [...groups.values()].map((g) => g[0]!);
+    const siteIds = [...new Set(series.map((r) => r.siteId))];
     const locks = [...siteIds.map(newSiteLock), ...series.map(seriesLock)];
     return this.commits.run(async () => {
       const missing = siteIds.filter((id) => !this.knownSites.has(id));
