@@ -16,6 +16,14 @@ function params(s: SeriesRef): unknown[] {
   return [s.siteId, s.channel, s.kind];
 }
 
+/** Another process wrote a series since this one last did: the batch must run again, versions read first. */
+export class StaleSeriesError extends Error {
+  constructor() {
+    super('a series was written by another process since this one cached it');
+    this.name = 'StaleSeriesError';
+  }
+}
+
 interface WrittenSeries extends SeriesRef {
   receivedMs: number;
 }
@@ -253,12 +261,17 @@ export class PostgresSeriesIo implements SeriesIo {
         written.map((w) => w.receivedMs),
       ],
     });
+    // Under the series' locks the versions cannot move: one that moved by more than this write moved
+    // before the transaction, so the cached tail it was normalized with may be stale.
+    let stale = false;
     for (const row of res.rows) {
-      this.versions.set(
-        seriesKindKey({ siteId: row.site_id, channel: row.channel, kind: row.kind }),
-        Number(row.version),
-      );
+      const key = seriesKindKey({ siteId: row.site_id, channel: row.channel, kind: row.kind });
+      const before = this.versions.get(key);
+      const version = Number(row.version);
+      if (before !== undefined && version !== before + 1) stale = true;
+      this.versions.set(key, version);
     }
+    if (stale) throw new StaleSeriesError();
   }
 
   /** Gathers the windows and buckets to write at flush (after the raw log's COPY has ended). */
