@@ -85,7 +85,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
 }
 
 /** Readings per slice of a large batch (see writeSlices): a few milliseconds of normalization each. */
-const SLICE_READINGS = 4_096;
+const SLICE_READINGS = 1_024;
 
 const EMPTY_SUMMARY: IngestSummary = {
   accepted: 0,
