@@ -163,8 +163,11 @@ async function* readableBatches<T>(stream: Readable): AsyncGenerator<T[]> {
   for (;;) {
     if (stream.errored) throw stream.errored;
     const out: T[] = [];
-    for (let item: T | null; out.length < ROWS_PER_YIELD && (item = stream.read() as T | null) !== null; )
+    while (out.length < ROWS_PER_YIELD) {
+      const item = stream.read() as T | null;
+      if (item === null) break;
       out.push(item);
+    }
     if (out.length > 0) {
       yield out;
       continue;

@@ -2,13 +2,7 @@
 // touch, fetches just the readings that window depends on (or uses the in-memory tail when the new data
 // only extends the series), recomputes with the pure normalizer and hands rows to the backend to write.
 import type { SeriesBucket } from '../domain/bucket.ts';
-import {
-  KIND_PRECEDENCE,
-  type Reading,
-  type ReadingKind,
-  type SeriesReading,
-  seriesKindKey,
-} from '../domain/reading.ts';
+import { KIND_PRECEDENCE, type Reading, type ReadingKind, type SeriesReading } from '../domain/reading.ts';
 import { bucketCeil, bucketFloor } from '../domain/time.ts';
 import { dedupeReadings } from '../normalize/dedupe.ts';
 import { type NormalizeOptions, resolveOptions } from '../normalize/options.ts';
@@ -20,6 +14,7 @@ import {
   tailOf,
   withoutUnchanged,
 } from '../normalize/series-window.ts';
+import { groupBySeriesKind } from './series-groups.ts';
 import type { IngestSummary } from './store.ts';
 
 export interface SeriesRef {
@@ -96,14 +91,13 @@ export class IncrementalIngest {
 
   /** Ingests one batch through `io`; the caller owns the transaction. */
   async ingest(io: SeriesIo, batch: readonly Reading[]): Promise<IngestSummary> {
-    const groups = groupBySeries(batch);
+    const groups = groupBySeriesKind(batch);
     const toAppend: Reading[] = [];
     const windows: BucketWindow[] = [];
     const buckets: KindBucket[] = [];
-    for (const group of groups) {
+    for (const [key, group] of groups) {
       const first = group[0]!;
       const ref: SeriesRef = { siteId: first.siteId, channel: first.channel, kind: first.kind };
-      const key = seriesKindKey(ref);
       const options = this.optionsOf(ref.siteId);
       const incoming = dedupeReadings(group);
       const plan = await this.plan(io, key, ref, incoming, options);
@@ -149,7 +143,7 @@ export class IncrementalIngest {
     return {
       accepted: batch.length,
       stored: toAppend.length,
-      series: groups.length,
+      series: groups.size,
       bucketsTouched: buckets.length,
       firstBucketMs,
       lastBucketMs,
@@ -205,33 +199,4 @@ export class IncrementalIngest {
     const existing = await io.readingsAround(ref, fromMs, toMs);
     return { fromMs, toMs, existing };
   }
-}
-
-/**
- * A batch's readings by series and kind, in order of first appearance. Nested maps keyed by the reading's
- * own strings avoid building a seriesKindKey string for every reading.
- */
-function groupBySeries(batch: readonly Reading[]): Reading[][] {
-  const out: Reading[][] = [];
-  const bySite = new Map<string, Map<string, Map<ReadingKind, Reading[]>>>();
-  for (const r of batch) {
-    let byChannel = bySite.get(r.siteId);
-    if (byChannel === undefined) {
-      byChannel = new Map();
-      bySite.set(r.siteId, byChannel);
-    }
-    let byKind = byChannel.get(r.channel);
-    if (byKind === undefined) {
-      byKind = new Map();
-      byChannel.set(r.channel, byKind);
-    }
-    const g = byKind.get(r.kind);
-    if (g) g.push(r);
-    else {
-      const group = [r];
-      byKind.set(r.kind, group);
-      out.push(group);
-    }
-  }
-  return out;
 }

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { BinaryCopyWriter } from './postgres-binary-copy.ts';
 
 /** Characters COPY's text format gives a meaning: the backslash, the column and row separators. */
 const SPECIAL = /[\\\t\n\r]/;
@@ -46,4 +47,50 @@ export async function copyRows(
     if (buf.length > 0) yield buf;
   }
   await pipeline(Readable.from(chunks(), { objectMode: false }), client.query(copyFrom(sql)));
+}
+
+/** A binary COPY ... FROM STDIN in progress: rows go to `writer`, `send` hands what is written so far to
+ * the connection, `end` completes the COPY and waits for the server, `cancel` abandons it. */
+export interface OpenCopy {
+  readonly writer: BinaryCopyWriter;
+  send(): void;
+  end(): Promise<void>;
+  cancel(): Promise<void>;
+}
+
+/**
+ * Starts a binary COPY on `client` (the statement goes out now, or after the statements queued before it).
+ * Until `end` or `cancel`, the connection runs nothing else: every statement queued behind waits.
+ */
+export function startCopy(client: pg.ClientBase, sql: string): OpenCopy {
+  const writer = new BinaryCopyWriter();
+  const stream = client.query(copyFrom(sql));
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on('finish', resolve);
+    stream.on('error', reject);
+  });
+  // Observed by end or cancel; until then a failure must not count as unhandled.
+  done.catch(() => undefined);
+  const send = (buffers: Buffer[]) => {
+    for (const b of buffers) stream.write(b);
+  };
+  return {
+    writer,
+    send: () => send(writer.take()),
+    async end() {
+      send(writer.finish());
+      stream.end();
+      await done;
+    },
+    async cancel() {
+      // CopyFail: the server ends the COPY with an error and the connection can take the ROLLBACK.
+      stream.destroy(new Error('COPY abandoned'));
+      await done.catch(() => undefined);
+    },
+  };
+}
+
+/** Runs a binary COPY ... FROM STDIN of the rows a BinaryCopyWriter holds (the writer is finished here). */
+export async function copyBinary(client: pg.ClientBase, sql: string, rows: BinaryCopyWriter): Promise<void> {
+  await pipeline(Readable.from(rows.finish()), client.query(copyFrom(sql)));
 }

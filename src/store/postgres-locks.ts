@@ -35,12 +35,22 @@ export const LOCK_STRIPES = 1024;
 /** First key of the two-key advisory locks, so that wattline's locks stay apart from other users'. */
 const LOCK_NAMESPACE = 0x57415454; // 'WATT'
 
+/** Stripes of the names seen lately: a large batch names a thousand series and sites each time, and a
+ * SHA-1 apiece cost a few milliseconds per batch. Bounded, as names come from clients. */
+const stripes = new Map<string, number>();
+const MAX_CACHED_STRIPES = 100_000;
+
 /** The stripe a lock name maps to (from its SHA-1). */
 export function lockStripe(name: string): number {
+  const cached = stripes.get(name);
+  if (cached !== undefined) return cached;
   // Sites share one stripe whether locked as new or not, so an upsert and an insert exclude each other.
   const site = siteOfLock(name);
   const canonical = site === undefined ? name : `site\u0000${site.siteId}`;
-  return createHash('sha1').update(canonical).digest().readUInt32BE(0) % LOCK_STRIPES;
+  const stripe = createHash('sha1').update(canonical).digest().readUInt32BE(0) % LOCK_STRIPES;
+  if (stripes.size >= MAX_CACHED_STRIPES) stripes.clear();
+  stripes.set(name, stripe);
+  return stripe;
 }
 
 /** Takes transaction-scoped advisory locks for `names`, in ascending stripe order. */

@@ -1,11 +1,12 @@
 // The PostgreSQL side of incremental ingest: neighbourhood reads over the chunked raw log, readings and
-// buckets written by COPY, stale buckets removed by one set-based DELETE, and each written series' version
-// bumped, all on the writer connection inside the caller's transaction.
+// buckets written by binary COPY, stale buckets removed by one set-based DELETE, and each written series'
+// version bumped, all on the writer connection inside the caller's transaction. One instance serves one
+// ingest job: writes are gathered (the raw log streamed into an open COPY) and completed by `flush`.
 import type pg from 'pg';
-import { type Reading, type ReadingKind, type SeriesReading, seriesKindKey } from '../domain/reading.ts';
+import { type Reading, type SeriesReading, seriesKindKey } from '../domain/reading.ts';
 import { DAY_MS } from '../domain/time.ts';
 import type { BucketWindow, KindBucket, SeriesIo, SeriesRef } from './incremental-ingest.ts';
-import { copyRows, copyText } from './postgres-copy.ts';
+import { type OpenCopy, startCopy } from './postgres-copy.ts';
 
 const SERIES = 'site_id = $1 AND channel = $2 AND kind = $3';
 /** Chunks that may hold an instant in [$4, $5]: a chunk spans less than a day (see the migration). */
@@ -15,12 +16,26 @@ function params(s: SeriesRef): unknown[] {
   return [s.siteId, s.channel, s.kind];
 }
 
-/** A bigint[] or double precision[] literal for COPY's text format. */
-function arrayText(values: readonly (number | null)[]): string {
-  return `{${values.map((v) => (v === null ? 'NULL' : String(v))).join(',')}}`;
+/** Another process wrote a series since this one last did: the batch must run again, versions read first. */
+export class StaleSeriesError extends Error {
+  constructor() {
+    super('a series was written by another process since this one cached it');
+    this.name = 'StaleSeriesError';
+  }
+}
+
+interface WrittenSeries extends SeriesRef {
+  receivedMs: number;
 }
 
 export class PostgresSeriesIo implements SeriesIo {
+  /** The raw log's COPY while it is open (between appendReadings and the next read or flush). */
+  private append: OpenCopy | undefined;
+  private windows: BucketWindow[] = [];
+  private buckets: KindBucket[] = [];
+  /** Series written since the last flush (seriesKindKey to the series and its latest receive time). */
+  private readonly series = new Map<string, WrittenSeries>();
+
   /**
    * @param versions the series versions this process wrote last, updated here as it writes (seriesKindKey
    *   to version); the store validates its cached tails against them.
@@ -32,6 +47,7 @@ export class PostgresSeriesIo implements SeriesIo {
 
   /** Distinct instants of the series in [fromMs, toMs], ascending. */
   private async instantsIn(s: SeriesRef, fromMs: number, toMs: number): Promise<number[]> {
+    await this.closeAppend();
     const r = await this.client.query({
       name: 'wl-instants-in',
       text: `SELECT DISTINCT u FROM reading_chunks, unnest(t_ms) u
@@ -43,6 +59,8 @@ export class PostgresSeriesIo implements SeriesIo {
 
   /** First and last instant the series may have (bounds, from the chunk keys), or null when it is empty. */
   private async bounds(s: SeriesRef): Promise<{ minMs: number; maxMs: number } | null> {
+    // A read waits for the open COPY to end: the connection runs one statement at a time.
+    await this.closeAppend();
     const r = await this.client.query({
       name: 'wl-series-bounds',
       text: `SELECT (SELECT last_ms FROM reading_chunks WHERE ${SERIES} ORDER BY last_ms LIMIT 1) AS lo,
@@ -98,6 +116,7 @@ export class PostgresSeriesIo implements SeriesIo {
   async readingsAround(s: SeriesRef, fromMs: number, toMs: number): Promise<SeriesReading[]> {
     const lo = (await this.lastBefore(s, fromMs)) ?? fromMs;
     const hi = (await this.distinctAfter(s, toMs, 1))[0] ?? toMs;
+    await this.closeAppend();
     const r = await this.client.query({
       name: 'wl-readings-around',
       text: `SELECT DISTINCT ON (u.t) u.t, u.e, u.v, u.r FROM reading_chunks c,
@@ -115,101 +134,176 @@ export class PostgresSeriesIo implements SeriesIo {
     }));
   }
 
-  /** Appends by COPY, one chunk per series and UTC day; the database numbers the chunks (seq), so
-   * `firstSeq` is not used. */
+  /**
+   * Appends by COPY, one chunk per run of one series and UTC day (the engine hands readings series by
+   * series, in time order, so a run is nearly always the whole series-day); the database numbers the chunks
+   * (seq), so `firstSeq` is not used. The rows go into a COPY that stays open across calls, and this returns
+   * once they are handed to the connection: the server stores them while the engine normalizes the next
+   * slice. `flush` ends the COPY and reports its outcome.
+   */
   async appendReadings(rows: readonly Reading[], _firstSeq: number): Promise<void> {
-    const chunks = new Map<string, Reading[]>();
-    for (const r of rows) {
-      const key = `${seriesKindKey(r)}\u0000${Math.floor(r.tMs / DAY_MS)}`;
-      const chunk = chunks.get(key);
-      if (chunk) chunk.push(r);
-      else chunks.set(key, [r]);
-    }
-    const list = [...chunks.values()];
-    await copyRows(
-      this.client,
-      'COPY reading_chunks (site_id, channel, kind, first_ms, last_ms, t_ms, end_ms, value, received_ms) FROM STDIN',
-      list.length,
-      (i) => {
-        const c = list[i]!;
-        const r = c[0]!;
-        let firstMs = r.tMs;
-        let lastMs = r.tMs;
-        for (const x of c) {
-          if (x.tMs < firstMs) firstMs = x.tMs;
-          if (x.tMs > lastMs) lastMs = x.tMs;
-        }
-        return `${copyText(r.siteId)}\t${copyText(r.channel)}\t${r.kind}\t${firstMs}\t${lastMs}\t${arrayText(c.map((x) => x.tMs))}\t${arrayText(c.map((x) => x.endMs))}\t${arrayText(c.map((x) => x.value))}\t${arrayText(c.map((x) => x.receivedMs))}`;
-      },
-    );
-    await this.bumpVersions(rows);
-  }
-
-  /** Records that these readings' series changed: other processes drop their cached tails of them. */
-  private async bumpVersions(rows: readonly Reading[]): Promise<void> {
-    const sites: string[] = [];
-    const channels: string[] = [];
-    const kinds: ReadingKind[] = [];
-    const received: number[] = [];
-    const at = new Map<string, number>();
-    for (const r of rows) {
-      const key = seriesKindKey(r);
-      const i = at.get(key);
-      if (i !== undefined) {
-        if (r.receivedMs > received[i]!) received[i] = r.receivedMs;
-        continue;
+    if (rows.length === 0) return;
+    const copy = this.openAppend();
+    let from = 0;
+    while (from < rows.length) {
+      const r = rows[from]!;
+      const day = Math.floor(r.tMs / DAY_MS);
+      let to = from + 1;
+      let firstMs = r.tMs;
+      let lastMs = r.tMs;
+      let receivedMs = r.receivedMs;
+      for (; to < rows.length; to++) {
+        const x = rows[to]!;
+        if (x.siteId !== r.siteId || x.channel !== r.channel || x.kind !== r.kind) break;
+        if (Math.floor(x.tMs / DAY_MS) !== day) break;
+        if (x.tMs < firstMs) firstMs = x.tMs;
+        if (x.tMs > lastMs) lastMs = x.tMs;
+        if (x.receivedMs > receivedMs) receivedMs = x.receivedMs;
       }
-      at.set(key, sites.length);
-      sites.push(r.siteId);
-      channels.push(r.channel);
-      kinds.push(r.kind);
-      received.push(r.receivedMs);
+      const w = copy.writer;
+      const at = from;
+      w.row(9);
+      w.text(r.siteId);
+      w.text(r.channel);
+      w.text(r.kind);
+      w.int8(firstMs);
+      w.int8(lastMs);
+      w.int8Array(to - at, (i) => rows[at + i]!.tMs);
+      w.int8Array(to - at, (i) => rows[at + i]!.endMs);
+      w.float8Array(to - at, (i) => rows[at + i]!.value);
+      w.int8Array(to - at, (i) => rows[at + i]!.receivedMs);
+      this.touched(r, receivedMs);
+      from = to;
     }
-    const res = await this.client.query({
-      name: 'wl-bump-versions',
-      text: `INSERT INTO series (site_id, channel, kind, version, last_received_ms)
-             SELECT s, c, k, 1, r FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS u(s, c, k, r)
-             ON CONFLICT (site_id, channel, kind) DO UPDATE SET version = series.version + 1,
-               last_received_ms = greatest(series.last_received_ms, excluded.last_received_ms)
-             RETURNING site_id, channel, kind, version`,
-      values: [sites, channels, kinds, received],
-    });
-    for (const row of res.rows) {
-      this.versions.set(
-        seriesKindKey({ siteId: row.site_id, channel: row.channel, kind: row.kind }),
-        Number(row.version),
-      );
-    }
+    copy.send();
   }
 
-  async replaceBuckets(windows: readonly BucketWindow[], buckets: readonly KindBucket[]): Promise<void> {
-    const old = windows.filter((w) => !w.isNew);
-    if (old.length > 0) {
-      await this.client.query({
-        name: 'wl-delete-windows',
-        text: `DELETE FROM buckets b
+  /** Starts the raw log's COPY now if none is open, so that the server is ready when rows come. */
+  openAppend(): OpenCopy {
+    this.append ??= startCopy(
+      this.client,
+      'COPY reading_chunks (site_id, channel, kind, first_ms, last_ms, t_ms, end_ms, value, received_ms) FROM STDIN (FORMAT binary)',
+    );
+    return this.append;
+  }
+
+  /** Ends the open COPY, if any, and waits for the server to have stored it. */
+  private async closeAppend(): Promise<void> {
+    const copy = this.append;
+    if (copy === undefined) return;
+    this.append = undefined;
+    await copy.end();
+  }
+
+  /** Abandons what was not flushed: the open COPY is cancelled, so the connection can roll back. */
+  async abort(): Promise<void> {
+    const copy = this.append;
+    this.append = undefined;
+    this.windows = [];
+    this.buckets = [];
+    this.series.clear();
+    if (copy !== undefined) await copy.cancel();
+  }
+
+  /** Writes what appendReadings and replaceBuckets gathered; the caller then commits. */
+  async flush(): Promise<void> {
+    await this.closeAppend();
+    const old = this.windows.filter((w) => !w.isNew);
+    const buckets = this.buckets;
+    const written = [...this.series.values()];
+    this.windows = [];
+    this.buckets = [];
+    this.series.clear();
+    // One round trip for the windows' stale buckets and the versions, then the new buckets.
+    if (old.length > 0 || written.length > 0) await this.deleteAndBump(old, written);
+    await this.copyBuckets(buckets);
+  }
+
+  /** Notes a series written by this batch and its latest receive time, for bumpVersions. */
+  private touched(r: Reading, receivedMs: number): void {
+    const key = seriesKindKey(r);
+    const seen = this.series.get(key);
+    if (seen === undefined)
+      this.series.set(key, { siteId: r.siteId, channel: r.channel, kind: r.kind, receivedMs });
+    else if (receivedMs > seen.receivedMs) seen.receivedMs = receivedMs;
+  }
+
+  /**
+   * Removes the windows' stored buckets and bumps the versions of the written series (other processes then
+   * drop their cached tails of them). Data-modifying CTEs run to completion whatever the main query reads.
+   */
+  private async deleteAndBump(
+    old: readonly BucketWindow[],
+    written: readonly WrittenSeries[],
+  ): Promise<void> {
+    const res = await this.client.query({
+      name: 'wl-delete-windows-bump-versions',
+      text: `WITH gone AS (
+               DELETE FROM buckets b
                USING unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
                  AS w(site_id, channel, kind, from_ms, to_ms)
                WHERE b.site_id = w.site_id AND b.channel = w.channel AND b.kind = w.kind
-                 AND b.bucket_start_ms >= w.from_ms AND b.bucket_start_ms < w.to_ms`,
-        values: [
-          old.map((w) => w.siteId),
-          old.map((w) => w.channel),
-          old.map((w) => w.kind),
-          old.map((w) => w.fromMs),
-          old.map((w) => w.toMs),
-        ],
-      });
+                 AND b.bucket_start_ms >= w.from_ms AND b.bucket_start_ms < w.to_ms)
+             INSERT INTO series (site_id, channel, kind, version, last_received_ms)
+             SELECT s, c, k, 1, r FROM unnest($6::text[], $7::text[], $8::text[], $9::bigint[]) AS u(s, c, k, r)
+             ON CONFLICT (site_id, channel, kind) DO UPDATE SET version = series.version + 1,
+               last_received_ms = greatest(series.last_received_ms, excluded.last_received_ms)
+             RETURNING site_id, channel, kind, version`,
+      values: [
+        old.map((w) => w.siteId),
+        old.map((w) => w.channel),
+        old.map((w) => w.kind),
+        old.map((w) => w.fromMs),
+        old.map((w) => w.toMs),
+        written.map((w) => w.siteId),
+        written.map((w) => w.channel),
+        written.map((w) => w.kind),
+        written.map((w) => w.receivedMs),
+      ],
+    });
+    // Under the series' locks the versions cannot move: one that moved by more than this write moved
+    // before the transaction, so the cached tail it was normalized with may be stale.
+    let stale = false;
+    for (const row of res.rows) {
+      const key = seriesKindKey({ siteId: row.site_id, channel: row.channel, kind: row.kind });
+      const before = this.versions.get(key);
+      const version = Number(row.version);
+      if (before !== undefined && version !== before + 1) stale = true;
+      this.versions.set(key, version);
     }
-    await copyRows(
+    if (stale) throw new StaleSeriesError();
+  }
+
+  /** Gathers the windows and buckets to write at flush (after the raw log's COPY has ended). */
+  async replaceBuckets(windows: readonly BucketWindow[], buckets: readonly KindBucket[]): Promise<void> {
+    for (const w of windows) this.windows.push(w);
+    for (const b of buckets) this.buckets.push(b);
+  }
+
+  private async copyBuckets(buckets: readonly KindBucket[]): Promise<void> {
+    if (buckets.length === 0) return;
+    const copy = startCopy(
       this.client,
       `COPY buckets (site_id, channel, bucket_start_ms, kind, kind_rank, energy_wh, positive_wh, negative_wh,
-                     coverage, samples, min_power_w, max_power_w, quality) FROM STDIN`,
-      buckets.length,
-      (i) => {
-        const b = buckets[i]!;
-        return `${copyText(b.siteId)}\t${copyText(b.channel)}\t${b.bucketStartMs}\t${b.kind}\t${b.kindRank}\t${b.energyWh}\t${b.positiveWh}\t${b.negativeWh}\t${b.coverage}\t${b.samples}\t${b.minPowerW}\t${b.maxPowerW}\t${b.quality}`;
-      },
+                     coverage, samples, min_power_w, max_power_w, quality) FROM STDIN (FORMAT binary)`,
     );
+    const w = copy.writer;
+    for (const b of buckets) {
+      w.row(13);
+      w.text(b.siteId);
+      w.text(b.channel);
+      w.int8(b.bucketStartMs);
+      w.text(b.kind);
+      w.int2(b.kindRank);
+      w.float8(b.energyWh);
+      w.float8(b.positiveWh);
+      w.float8(b.negativeWh);
+      w.float8(b.coverage);
+      w.int4(b.samples);
+      w.float8(b.minPowerW);
+      w.float8(b.maxPowerW);
+      w.text(b.quality);
+    }
+    await copy.end();
   }
 }

@@ -4,6 +4,7 @@
 // on its series (all at once, sorted), checks every series' version against the one it last wrote, and
 // drops a cached tail that another process has made stale. The buckets' primary key backs this up: a
 // doubled bucket is an error, never a silent double count.
+import { setImmediate } from 'node:timers/promises';
 import pg from 'pg';
 import { type EnergyBucket, energyOf, type SeriesBucket } from '../domain/bucket.ts';
 import { type Reading, type ReadingKind, seriesKindKey } from '../domain/reading.ts';
@@ -11,13 +12,14 @@ import type { Site } from '../domain/site.ts';
 import { DAY_MS } from '../domain/time.ts';
 import type { NormalizeOptions } from '../normalize/options.ts';
 import { GroupCommit } from './group-commit.ts';
-import { IncrementalIngest } from './incremental-ingest.ts';
+import { IncrementalIngest, type SeriesRef } from './incremental-ingest.ts';
 import { lockAll, newSiteLock, seriesLock, siteLock, siteOfLock } from './postgres-locks.ts';
 import { migratePostgres, schemaVersionOf } from './postgres-migrations.ts';
 import { BUCKET_COLUMNS, type BucketRow, type SiteRow, toBucket, toSite } from './postgres-rows.ts';
-import { PostgresSeriesIo } from './postgres-series-io.ts';
+import { PostgresSeriesIo, StaleSeriesError } from './postgres-series-io.ts';
 import type { ChannelSample, RecentActivity } from './recent-activity.ts';
 import { checkedPeriodMs } from './rollup-period.ts';
+import { groupBySeriesKind } from './series-groups.ts';
 import type {
   BucketQuery,
   EnergyQuery,
@@ -47,15 +49,30 @@ export function isPostgresUrl(db: string): boolean {
   return /^postgres(ql)?:\/\//.test(db);
 }
 
-/** Opens a PostgreSQL store, applying pending migrations first. */
-export async function openPostgresStore(opts: PostgresStoreOptions): Promise<PostgresStore> {
-  // bigint (epoch ms, counts) as JavaScript numbers: every value wattline stores is a safe integer.
+/** bigint (epoch ms, counts) as JavaScript numbers: every value wattline stores is a safe integer. */
+function numberTypes(): pg.TypeOverrides {
   const types = new pg.TypeOverrides();
   types.setTypeParser(pg.types.builtins.INT8, Number);
-  const writer = new pg.Client({ connectionString: opts.url, types });
-  const pool = new pg.Pool({ connectionString: opts.url, types, max: opts.readers ?? 4 });
-  // A dropped connection is reported on the next query (and by ping); without a listener it would crash.
-  writer.on('error', () => undefined);
+  return types;
+}
+
+/** The writer connection (named, so that an operator can tell it apart in pg_stat_activity). */
+function newWriter(url: string): pg.Client {
+  const client = new pg.Client({
+    connectionString: url,
+    types: numberTypes(),
+    application_name: 'wattline-writer',
+  });
+  // A dropped connection is reported on the next query; without a listener it would crash the process.
+  client.on('error', () => undefined);
+  return client;
+}
+
+/** Opens a PostgreSQL store, applying pending migrations first. */
+export async function openPostgresStore(opts: PostgresStoreOptions): Promise<PostgresStore> {
+  const writer = newWriter(opts.url);
+  const pool = new pg.Pool({ connectionString: opts.url, types: numberTypes(), max: opts.readers ?? 4 });
+  // A dropped idle connection leaves the pool; without a listener it would crash the process.
   pool.on('error', () => undefined);
   try {
     await writer.connect();
@@ -66,6 +83,57 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
     throw e;
   }
   return new PostgresStore(writer, pool, opts);
+}
+
+/** Readings per slice of a large batch (see writeSlices): a few milliseconds of normalization each. */
+const SLICE_READINGS = 1_024;
+
+const EMPTY_SUMMARY: IngestSummary = {
+  accepted: 0,
+  stored: 0,
+  series: 0,
+  bucketsTouched: 0,
+  firstBucketMs: null,
+  lastBucketMs: null,
+};
+
+function minOf(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
+
+function maxOf(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
+}
+
+/** The summary of two series-disjoint parts of one batch. */
+function addSummaries(a: IngestSummary, b: IngestSummary): IngestSummary {
+  return {
+    accepted: a.accepted + b.accepted,
+    stored: a.stored + b.stored,
+    series: a.series + b.series,
+    bucketsTouched: a.bucketsTouched + b.bucketsTouched,
+    firstBucketMs: minOf(a.firstBucketMs, b.firstBucketMs),
+    lastBucketMs: maxOf(a.lastBucketMs, b.lastBucketMs),
+  };
+}
+
+/** Whole series (each group's readings in input order) packed into slices of at least `size` readings. */
+function* slices(groups: ReadonlyMap<string, Reading[]>, size: number): Generator<Reading[]> {
+  let slice: Reading[] = [];
+  for (const group of groups.values()) {
+    for (const r of group) slice.push(r);
+    if (slice.length >= size) {
+      yield slice;
+      slice = [];
+    }
+  }
+  if (slice.length > 0) yield slice;
+}
+
+/** True when `map` has every key of `keys`. */
+function everyKey(keys: ReadonlyMap<string, unknown>, map: ReadonlyMap<string, unknown>): boolean {
+  for (const k of keys.keys()) if (!map.has(k)) return false;
+  return true;
 }
 
 /** PostgreSQL text cannot hold NUL, so no stored id contains one: a lookup by such an id (a path
@@ -88,21 +156,23 @@ export class PostgresStore implements Store, RecentActivity {
   private readonly versions = new Map<string, number>();
   /** Sites known to exist (sites are never deleted), so that ingest neither inserts nor locks them. */
   private readonly knownSites = new Set<string>();
-  private readonly io: PostgresSeriesIo;
   private readonly commits: GroupCommit;
   private closed = false;
 
+  /** Set when the writer connection reported an error or ended: the next transaction reconnects. */
+  private writerLost = false;
+
   constructor(
-    private readonly writer: pg.Client,
+    private writer: pg.Client,
     private readonly pool: pg.Pool,
     private readonly opts: PostgresStoreOptions,
   ) {
+    this.watchWriter(writer);
     const normalize = opts.normalize ?? {};
     // No series is trusted at start: each is checked against the database on first write.
     this.engine = new IncrementalIngest({ optionsFor: () => normalize, knownSeries: [], lastSeq: 0 });
-    this.io = new PostgresSeriesIo(writer, this.versions);
     this.commits = new GroupCommit({
-      begin: () => this.writer.query('BEGIN').then(() => undefined),
+      begin: () => this.begin(),
       lock: (names) =>
         lockAll(
           this.writer,
@@ -120,6 +190,48 @@ export class PostgresStore implements Store, RecentActivity {
         this.knownSites.clear();
       },
     });
+  }
+
+  /** Notes the loss of `client` (a server restart, pg_terminate_backend, a network cut) when it is the writer. */
+  private watchWriter(client: pg.Client): void {
+    const lost = () => {
+      if (this.writer === client) this.writerLost = true;
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+  }
+
+  /**
+   * Starts a write transaction, on a new writer connection when the old one was lost. A loss while idle may
+   * show only now, as a failed BEGIN: nothing of the transaction has been sent, so reconnecting and beginning
+   * again is safe. A loss inside a transaction fails that transaction (rolled back by the server); the
+   * next one reconnects here.
+   */
+  private async begin(): Promise<void> {
+    if (this.writerLost) await this.reconnect();
+    try {
+      await this.writer.query('BEGIN');
+    } catch {
+      await this.reconnect();
+      await this.writer.query('BEGIN');
+    }
+  }
+
+  private async reconnect(): Promise<void> {
+    const old = this.writer;
+    // Not awaited: ending a client whose socket is gone only destroys it.
+    old.end().catch(() => undefined);
+    const client = newWriter(this.opts.url);
+    try {
+      await client.connect();
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      this.writerLost = true;
+      throw e;
+    }
+    this.writer = client;
+    this.writerLost = false;
+    this.watchWriter(client);
   }
 
   private now(): number {
@@ -182,37 +294,68 @@ export class PostgresStore implements Store, RecentActivity {
 
   async ingest(readings: readonly Reading[], defaultSite: Partial<Site> = {}): Promise<IngestSummary> {
     if (this.closed) throw new Error('store is closed');
-    const siteIds = [...new Set(readings.map((r) => r.siteId))];
-    const series = new Map<string, Reading>();
-    for (const r of readings) {
-      const key = seriesKindKey(r);
-      if (!series.has(key)) series.set(key, r);
+    const groups = groupBySeriesKind(readings);
+    const series = [...groups.values()].map((g) => g[0]!);
+    const siteIds = [...new Set(series.map((r) => r.siteId))];
+    const locks = [...siteIds.map(newSiteLock), ...series.map(seriesLock)];
+    const attempt = (validate: boolean) =>
+      this.commits.run(async () => {
+        const missing = siteIds.filter((id) => !this.knownSites.has(id));
+        if (missing.length > 0) {
+          await this.writeSites(
+            missing.map((siteId) => ({
+              siteId,
+              name: defaultSite.name ?? siteId,
+              timezone: defaultSite.timezone ?? 'UTC',
+              source: defaultSite.source ?? 'push',
+              metadata: defaultSite.metadata ?? {},
+            })),
+            false,
+          );
+        }
+        // When this process has written every series of the batch before, its cached tails are checked
+        // by the version bump at the end instead of a query here (see PostgresSeriesIo.deleteAndBump): a
+        // mismatch aborts the transaction, and the batch runs again with the versions read first.
+        if (validate || !everyKey(groups, this.versions)) await this.validateTails(series);
+        return this.writeSlices(groups);
+      }, locks);
+    try {
+      return await attempt(false);
+    } catch (e) {
+      if (!(e instanceof StaleSeriesError)) throw e;
+      return attempt(true);
     }
-    const locks = [...siteIds.map(newSiteLock), ...[...series.values()].map(seriesLock)];
-    return this.commits.run(async () => {
-      const missing = siteIds.filter((id) => !this.knownSites.has(id));
-      if (missing.length > 0) {
-        await this.writeSites(
-          missing.map((siteId) => ({
-            siteId,
-            name: defaultSite.name ?? siteId,
-            timezone: defaultSite.timezone ?? 'UTC',
-            source: defaultSite.source ?? 'push',
-            metadata: defaultSite.metadata ?? {},
-          })),
-          false,
-        );
+  }
+
+  /**
+   * Normalizes and writes a batch in series-disjoint slices, so that JavaScript and the server work at the
+   * same time: the raw log's COPY stays open while the engine normalizes slice after slice, and each
+   * slice's rows go to the server as soon as they are ready. Between slices the event loop runs, so the
+   * connection gets to send them. Buckets and versions follow in `flush`, all in the caller's transaction.
+   */
+  private async writeSlices(groups: ReadonlyMap<string, Reading[]>): Promise<IngestSummary> {
+    const io = new PostgresSeriesIo(this.writer, this.versions);
+    // Opened before the first slice is normalized, so that the server is ready when its rows come.
+    io.openAppend();
+    let total: IngestSummary = EMPTY_SUMMARY;
+    try {
+      for (const slice of slices(groups, SLICE_READINGS)) {
+        total = addSummaries(total, await this.engine.ingest(io, slice));
+        await setImmediate();
       }
-      await this.validateTails([...series.values()]);
-      return this.engine.ingest(this.io, readings);
-    }, locks);
+      await io.flush();
+    } catch (e) {
+      await io.abort();
+      throw e;
+    }
+    return total;
   }
 
   /**
    * Under the series' locks: drops the cached tail of every series another process wrote since this one
    * last did (its version moved), and tells the engine which series exist.
    */
-  private async validateTails(series: readonly Reading[]): Promise<void> {
+  private async validateTails(series: readonly SeriesRef[]): Promise<void> {
     const r = await this.writer.query<{ site_id: string; channel: string; kind: string; version: number }>({
       name: 'wl-series-versions',
       text: `SELECT s.site_id, s.channel, s.kind, s.version FROM series s
@@ -405,7 +548,7 @@ export class PostgresStore implements Store, RecentActivity {
     if (this.closed) return;
     this.closed = true;
     await this.commits.idle();
-    await this.writer.end();
+    await this.writer.end().catch(() => undefined);
     await this.pool.end();
   }
 }
