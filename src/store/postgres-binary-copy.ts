@@ -65,6 +65,12 @@ export class BinaryCopyWriter {
     this.i16(fields);
   }
 
+  /** A NULL field. */
+  nullField(): void {
+    this.room(4);
+    this.i32(-1);
+  }
+
   text(value: string): void {
     const bytes = Buffer.byteLength(value, 'utf8');
     this.room(4 + bytes);
