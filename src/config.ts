@@ -23,6 +23,8 @@ export const ConfigSchema = Type.Object(
       {
         /** DuckDB's buffer pool limit; unset means DuckDB's own default (80% of RAM). */
         memoryLimitMb: Type.Optional(Type.Integer({ minimum: 64 })),
+        /** WAL size that triggers a checkpoint; unset means 256 (16, DuckDB's own default, for import). */
+        checkpointMb: Type.Optional(Type.Integer({ minimum: 1 })),
         /** Memory for the cache of bucket energy that serves GET /data; 0 disables it. */
         cacheMb: Type.Integer({ minimum: 0, default: 512 }),
       },

@@ -28,6 +28,7 @@ export async function openStore(db: string, config: Pick<Config, 'normalize' | '
     path: db,
     normalize: config.normalize,
     memoryLimitMb: config.duckdb.memoryLimitMb,
+    checkpointMb: config.duckdb.checkpointMb,
     cacheMb: config.duckdb.cacheMb,
   });
 }

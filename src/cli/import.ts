@@ -51,7 +51,12 @@ export function registerImport(program: Command): void {
     // however large the file; the pool only caches, the file and spill space hold the rest.
     const store = await openStore(config.db, {
       ...config,
-      duckdb: { ...config.duckdb, memoryLimitMb: config.duckdb.memoryLimitMb ?? IMPORT_MEMORY_LIMIT_MB },
+      duckdb: {
+        ...config.duckdb,
+        memoryLimitMb: config.duckdb.memoryLimitMb ?? IMPORT_MEMORY_LIMIT_MB,
+        // One long stream of large commits: DuckDB's own 16 MB keeps its WAL (and memory) small.
+        checkpointMb: config.duckdb.checkpointMb ?? 16,
+      },
     });
     const total = statSync(file).size;
     const bar =

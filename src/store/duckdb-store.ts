@@ -48,6 +48,8 @@ export interface DuckDbStoreOptions {
   clock?: () => number;
   /** Caps DuckDB's buffer pool (it evicts to the file and spills to disk beyond it). */
   memoryLimitMb?: number;
+  /** WAL size that triggers a checkpoint (default 256 MB). */
+  checkpointMb?: number;
   /** Memory for the energy read path's cache of bucket blocks (GET /data); default 512 MB, 0 disables it. */
   cacheMb?: number;
   /** An instance already open on `path`, to share with the roof store; the store closes it when it closes. */
@@ -55,9 +57,21 @@ export interface DuckDbStoreOptions {
 }
 
 /** Settings for a DuckDB instance opened for a store (also used when the instance is shared). */
-export function duckDbInstanceOptions(opts: { memoryLimitMb?: number }): Record<string, string> {
-  return opts.memoryLimitMb === undefined ? {} : { memory_limit: `${Math.floor(opts.memoryLimitMb)}MB` };
+export function duckDbInstanceOptions(opts: {
+  memoryLimitMb?: number;
+  checkpointMb?: number;
+}): Record<string, string> {
+  const settings: Record<string, string> = {
+    // DuckDB checkpoints when its WAL passes this size, inside the commit that crossed it: at its default
+    // (16 MB) a stream of small group commits stalls every second or so (POST /data p99 389 ms; 84 ms at
+    // 256 MB, and 15% more requests/s). The price is a longer WAL replay after a crash.
+    checkpoint_threshold: `${Math.floor(opts.checkpointMb ?? DEFAULT_CHECKPOINT_MB)}MB`,
+  };
+  if (opts.memoryLimitMb !== undefined) settings['memory_limit'] = `${Math.floor(opts.memoryLimitMb)}MB`;
+  return settings;
 }
+
+const DEFAULT_CHECKPOINT_MB = 256;
 
 /** Opens (creating and migrating when needed) a DuckDB store. */
 export async function openDuckDbStore(opts: DuckDbStoreOptions): Promise<DuckDbStore> {
