@@ -14,22 +14,36 @@ export const MAX_FIELD_PROBLEMS = 100;
 
 const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-function coerceScalar(schema: TSchema, value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  if (TypeGuard.IsInteger(schema) || TypeGuard.IsNumber(schema))
-    return NUMERIC.test(value) ? Number(value) : value;
-  if (TypeGuard.IsBoolean(schema)) return value === 'true' ? true : value === 'false' ? false : value;
-  return value;
+type ScalarKind = 'number' | 'boolean' | 'text';
+
+function scalarKind(schema: TSchema): ScalarKind {
+  if (TypeGuard.IsInteger(schema) || TypeGuard.IsNumber(schema)) return 'number';
+  if (TypeGuard.IsBoolean(schema)) return 'boolean';
+  return 'text';
 }
 
-/** Converts the text fields of a flat query or params object to the scalar types its schema declares. */
-function coerceText(schema: TSchema, data: unknown, withDefaults: boolean): unknown {
-  if (!TypeGuard.IsObject(schema) || data === null || typeof data !== 'object') return data;
-  const out: Record<string, unknown> = { ...(data as Record<string, unknown>) };
-  for (const [key, prop] of Object.entries(schema.properties)) {
-    if (key in out) out[key] = coerceScalar(prop, out[key]);
-  }
-  return withDefaults ? Value.Default(schema, out) : out;
+function coerceScalar(kind: ScalarKind, value: unknown): unknown {
+  if (typeof value !== 'string' || kind === 'text') return value;
+  if (kind === 'number') return NUMERIC.test(value) ? Number(value) : value;
+  return value === 'true' ? true : value === 'false' ? false : value;
+}
+
+/**
+ * Converts the text fields of a flat query or params object to the scalar types its schema declares. The
+ * schema is read once, here, not on every request.
+ */
+function textCoercer(schema: TSchema): (data: unknown) => unknown {
+  if (!TypeGuard.IsObject(schema)) return (data) => data;
+  const fields = Object.entries(schema.properties)
+    .map(([key, prop]) => ({ key, kind: scalarKind(prop) }))
+    .filter((f) => f.kind !== 'text');
+  const withDefaults = declaresDefaults(schema);
+  return (data) => {
+    if (data === null || typeof data !== 'object') return data;
+    const out: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+    for (const { key, kind } of fields) if (key in out) out[key] = coerceScalar(kind, out[key]);
+    return withDefaults ? Value.Default(schema, out) : out;
+  };
 }
 
 /** True when a schema declares a default anywhere (Value.Default walks the whole schema on every call). */
@@ -104,10 +118,9 @@ export function validationError(errors: Iterable<ValueError>, part: string): Wat
 /** Fastify validator compiler: TypeBox checks, text coercion outside the body, catalogue errors. */
 export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   const check = TypeCompiler.Compile(schema);
-  const coerce = httpPart !== 'body';
-  const withDefaults = declaresDefaults(schema);
+  const coerce = httpPart === 'body' ? undefined : textCoercer(schema);
   return (data: unknown) => {
-    const value = coerce ? coerceText(schema, data, withDefaults) : data;
+    const value = coerce ? coerce(data) : data;
     if (check.Check(value)) return { value };
     return { error: validationError(check.Errors(value), httpPart ?? 'body') };
   };
