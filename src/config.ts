@@ -25,8 +25,8 @@ export const ConfigSchema = Type.Object(
         memoryLimitMb: Type.Optional(Type.Integer({ minimum: 64 })),
         /** WAL size that triggers a checkpoint; unset means 256 (16, DuckDB's own default, for import). */
         checkpointMb: Type.Optional(Type.Integer({ minimum: 1 })),
-        /** Memory for the cache of bucket energy that serves GET /data; 0 disables it. */
-        cacheMb: Type.Integer({ minimum: 0, default: 512 }),
+        /** Memory for the cache of bucket energy that serves GET /data; unset means 512, 0 disables it. */
+        cacheMb: Type.Optional(Type.Integer({ minimum: 0 })),
       },
       { additionalProperties: false, default: {} },
     ),

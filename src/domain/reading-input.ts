@@ -42,21 +42,9 @@ export function checkUnitFitsKind(
   report({ path, message: `a ${kind} reading takes ${expected}`, value });
 }
 
-let lastInstantText: string | undefined;
-let lastInstantMs: number | undefined;
-
-/** parseInstant remembering its last answer: imports and fleet payloads repeat one instant row after row. */
-function parseInstantCached(text: string): number | undefined {
-  if (text !== lastInstantText) {
-    lastInstantMs = parseInstant(text);
-    lastInstantText = text;
-  }
-  return lastInstantMs;
-}
-
 /** Parses a date-time field or records a problem at `path`. */
 export function readInstant(value: unknown, path: string, problems: FieldProblem[]): number | undefined {
-  const ms = typeof value === 'string' ? parseInstantCached(value.trim()) : undefined;
+  const ms = typeof value === 'string' ? parseInstant(value.trim()) : undefined;
   if (ms === undefined)
     problems.push({ path, message: `not a valid date-time: expected ${INSTANT_FORMATS}`, value });
   return ms;

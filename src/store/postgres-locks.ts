@@ -35,27 +35,39 @@ export const LOCK_STRIPES = 1024;
 /** First key of the two-key advisory locks, so that wattline's locks stay apart from other users'. */
 const LOCK_NAMESPACE = 0x57415454; // 'WATT'
 
-/** Stripes of the names seen lately: a large batch names a thousand series and sites each time, and a
- * SHA-1 apiece cost a few milliseconds per batch. Bounded, as names come from clients. */
-const stripes = new Map<string, number>();
-const MAX_CACHED_STRIPES = 100_000;
-
 /** The stripe a lock name maps to (from its SHA-1). */
 export function lockStripe(name: string): number {
-  const cached = stripes.get(name);
-  if (cached !== undefined) return cached;
   // Sites share one stripe whether locked as new or not, so an upsert and an insert exclude each other.
   const site = siteOfLock(name);
   const canonical = site === undefined ? name : `site\u0000${site.siteId}`;
-  const stripe = createHash('sha1').update(canonical).digest().readUInt32BE(0) % LOCK_STRIPES;
-  if (stripes.size >= MAX_CACHED_STRIPES) stripes.clear();
-  stripes.set(name, stripe);
-  return stripe;
+  return createHash('sha1').update(canonical).digest().readUInt32BE(0) % LOCK_STRIPES;
+}
+
+const MAX_CACHED_STRIPES = 100_000;
+
+/** lockStripe with a memory of the names seen lately, one per store: a large batch names a thousand series
+ * and sites each time, and a SHA-1 apiece cost a few milliseconds per batch. Bounded, as names come from
+ * clients. */
+export class LockStripes {
+  private readonly cache = new Map<string, number>();
+
+  of(name: string): number {
+    const cached = this.cache.get(name);
+    if (cached !== undefined) return cached;
+    const stripe = lockStripe(name);
+    if (this.cache.size >= MAX_CACHED_STRIPES) this.cache.clear();
+    this.cache.set(name, stripe);
+    return stripe;
+  }
 }
 
 /** Takes transaction-scoped advisory locks for `names`, in ascending stripe order. */
-export async function lockAll(client: pg.ClientBase, names: Iterable<string>): Promise<void> {
-  const stripes = [...new Set([...names].map(lockStripe))].sort((a, b) => a - b);
+export async function lockAll(
+  client: pg.ClientBase,
+  names: Iterable<string>,
+  stripesOf: LockStripes,
+): Promise<void> {
+  const stripes = [...new Set([...names].map((n) => stripesOf.of(n)))].sort((a, b) => a - b);
   if (stripes.length === 0) return;
   // Row by row in array order: volatile functions in the select list run after the ORDER BY.
   await client.query(

@@ -13,7 +13,7 @@ import { DAY_MS } from '../domain/time.ts';
 import type { NormalizeOptions } from '../normalize/options.ts';
 import { GroupCommit } from './group-commit.ts';
 import { IncrementalIngest, type SeriesRef } from './incremental-ingest.ts';
-import { lockAll, newSiteLock, seriesLock, siteLock, siteOfLock } from './postgres-locks.ts';
+import { LockStripes, lockAll, newSiteLock, seriesLock, siteLock, siteOfLock } from './postgres-locks.ts';
 import { migratePostgres, schemaVersionOf } from './postgres-migrations.ts';
 import { BUCKET_COLUMNS, type BucketRow, type SiteRow, toBucket, toSite } from './postgres-rows.ts';
 import { PostgresSeriesIo, StaleSeriesError } from './postgres-series-io.ts';
@@ -156,6 +156,7 @@ export class PostgresStore implements Store, RecentActivity {
   private readonly versions = new Map<string, number>();
   /** Sites known to exist (sites are never deleted), so that ingest neither inserts nor locks them. */
   private readonly knownSites = new Set<string>();
+  private readonly lockStripes = new LockStripes();
   private readonly commits: GroupCommit;
   private closed = false;
 
@@ -180,6 +181,7 @@ export class PostgresStore implements Store, RecentActivity {
             const site = siteOfLock(n);
             return site === undefined || !site.onlyIfNew || !this.knownSites.has(site.siteId);
           }),
+          this.lockStripes,
         ),
       commit: () => this.writer.query('COMMIT').then(() => undefined),
       rollback: () => this.writer.query('ROLLBACK').then(() => undefined),
