@@ -29,27 +29,36 @@ function coerceScalar(kind: ScalarKind, value: unknown): unknown {
 }
 
 /**
- * Converts the text fields of a flat query or params object to the scalar types its schema declares. The
- * schema is read once, here, not on every request.
+ * Converts the text fields of a flat query or params object to the scalar types its schema declares, and
+ * fills in the defaults of absent fields. The schema is read once, here, not on every request.
  */
 function textCoercer(schema: TSchema): (data: unknown) => unknown {
   if (!TypeGuard.IsObject(schema)) return (data) => data;
-  const fields = Object.entries(schema.properties)
+  const properties = Object.entries(schema.properties);
+  const fields = properties
     .map(([key, prop]) => ({ key, kind: scalarKind(prop) }))
     .filter((f) => f.kind !== 'text');
-  const withDefaults = declaresDefaults(schema);
+  // Defaults of top-level fields are set directly; a default deeper down (not seen in query strings or
+  // paths so far) falls back to TypeBox's general walk.
+  const defaults = properties
+    .filter(([, prop]) => prop.default !== undefined)
+    .map(([key, prop]) => ({ key, value: prop.default as unknown }));
+  const deepDefaults = properties.some(([, prop]) => declaresDefaults({ ...prop, default: undefined }));
   return (data) => {
     if (data === null || typeof data !== 'object') return data;
     const out: Record<string, unknown> = { ...(data as Record<string, unknown>) };
     for (const { key, kind } of fields) if (key in out) out[key] = coerceScalar(kind, out[key]);
-    return withDefaults ? Value.Default(schema, out) : out;
+    for (const { key, value } of defaults) {
+      if (out[key] === undefined) out[key] = typeof value === 'object' ? structuredClone(value) : value;
+    }
+    return deepDefaults ? Value.Default(schema, out) : out;
   };
 }
 
-/** True when a schema declares a default anywhere (Value.Default walks the whole schema on every call). */
+/** True when a schema declares a default anywhere. */
 function declaresDefaults(schema: unknown): boolean {
   if (schema === null || typeof schema !== 'object') return false;
-  if ('default' in schema) return true;
+  if ('default' in schema && (schema as { default: unknown }).default !== undefined) return true;
   return Object.values(schema).some(declaresDefaults);
 }
 

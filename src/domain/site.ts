@@ -8,3 +8,19 @@ export interface Site {
   source: string;
   metadata: Record<string, unknown>;
 }
+
+/**
+ * A deep-frozen copy of a site, so that one copy can be handed to every reader without a clone per call
+ * (a site lookup is on the path of every request) and no reader can change it for the others.
+ */
+export function frozenSite(site: Site): Readonly<Site> {
+  return deepFreeze(structuredClone({ ...site, metadata: site.metadata ?? {} }));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

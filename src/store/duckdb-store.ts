@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBListVector } from '@duckdb/node-api';
 import { type EnergyBucket, energyOf, type SeriesBucket } from '../domain/bucket.ts';
 import { KIND_PRECEDENCE, type Reading, seriesKindKey } from '../domain/reading.ts';
-import type { Site } from '../domain/site.ts';
+import { frozenSite, type Site } from '../domain/site.ts';
 import type { NormalizeOptions } from '../normalize/options.ts';
 import { appendTo } from './duckdb-append.ts';
 import { insertGauges, selectGauges, selectLatestGauges } from './duckdb-gauge-log.ts';
@@ -121,9 +121,9 @@ function toBucket(row: unknown[], ref: SeriesRef): SeriesBucket {
 export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
   readonly backend = 'duckdb';
   private ingestEngine: IncrementalIngest | undefined;
-  /** All sites, kept in memory: DuckDB locks its file to one process, so this copy is authoritative and
+  /** All sites, kept in memory (frozen, handed out as they are): DuckDB locks its file to one process, so this copy is authoritative and
    * site lookups on every request cost no query. Reloaded from the table after a rollback. */
-  private readonly sites = new Map<string, Site>();
+  private readonly sites = new Map<string, Readonly<Site>>();
   private readonly commits: GroupCommit;
   private readonly io: DuckDbSeriesIo;
   private readonly catalog = new DuckDbSeriesCatalog();
@@ -133,7 +133,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
   /** The writer's series I/O, reporting bucket writes for the cache. */
   private readonly ingestIo: SeriesIo;
   /** Sites first seen by this transaction's ingests, written with one appender at commit. */
-  private newSites: { site: Site; createdMs: number }[] = [];
+  private newSites: { site: Readonly<Site>; createdMs: number }[] = [];
   private closed = false;
   private warming: Promise<number> | undefined;
 
@@ -216,7 +216,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
       'SELECT site_id, name, timezone, source, metadata FROM sites',
     );
     this.sites.clear();
-    for (const r of siteRows.getRowsJS()) this.sites.set(r[0] as string, toSite(r));
+    for (const r of siteRows.getRowsJS()) this.sites.set(r[0] as string, frozenSite(toSite(r)));
     if (this.ingestEngine) this.ingestEngine.reset(keys, lastSeq);
     else {
       const normalize = this.opts.normalize ?? {};
@@ -267,8 +267,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
     ]);
     await this.writer.run(`INSERT INTO sites VALUES ${rows} ON CONFLICT (site_id) ${conflict}`, values);
     for (const s of sites) {
-      if (overwrite || !this.sites.has(s.siteId))
-        this.sites.set(s.siteId, { ...s, metadata: s.metadata ?? {} });
+      if (overwrite || !this.sites.has(s.siteId)) this.sites.set(s.siteId, frozenSite(s));
     }
   }
 
@@ -290,14 +289,11 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
   }
 
   async getSite(siteId: string): Promise<Site | undefined> {
-    const site = this.sites.get(siteId);
-    return site === undefined ? undefined : structuredClone(site);
+    return this.sites.get(siteId);
   }
 
   async listSites(): Promise<Site[]> {
-    return [...this.sites.values()]
-      .sort((a, b) => (a.siteId < b.siteId ? -1 : a.siteId > b.siteId ? 1 : 0))
-      .map((site) => structuredClone(site));
+    return [...this.sites.values()].sort((a, b) => (a.siteId < b.siteId ? -1 : a.siteId > b.siteId ? 1 : 0));
   }
 
   async ingest(readings: readonly Reading[], defaultSite: Partial<Site> = {}): Promise<IngestSummary> {
@@ -307,13 +303,13 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
       // be new: it is appended at commit, not upserted by a statement per request.
       for (const siteId of new Set(readings.map((r) => r.siteId))) {
         if (this.sites.has(siteId)) continue;
-        const site: Site = {
+        const site = frozenSite({
           siteId,
           name: defaultSite.name ?? siteId,
           timezone: defaultSite.timezone ?? 'UTC',
           source: defaultSite.source ?? 'push',
           metadata: defaultSite.metadata ?? {},
-        };
+        });
         this.sites.set(siteId, site);
         this.newSites.push({ site, createdMs: this.now() });
       }

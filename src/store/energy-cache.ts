@@ -107,7 +107,11 @@ export class EnergyCache {
     const firstBlock = Math.floor(firstBucket / BLOCK_BUCKETS);
     const lastBlock = Math.floor((endBucket - 1) / BLOCK_BUCKETS);
     for (let index = firstBlock; index <= lastBlock; index++) {
-      const blocks = await Promise.all(ordered.map((s) => this.block(s.seriesId, index)));
+      // Cached blocks are used as they are: a promise per block would cost more than the read itself.
+      const found = ordered.map((s) => this.hit(s.seriesId, index) ?? this.block(s.seriesId, index));
+      const blocks = found.every((b) => !(b instanceof Promise))
+        ? (found as Block[])
+        : await Promise.all(found);
       const base = index * BLOCK_BUCKETS;
       const from = Math.max(firstBucket, base) - base;
       const to = Math.min(endBucket, base + BLOCK_BUCKETS) - base;
@@ -191,16 +195,21 @@ export class EnergyCache {
     for (const id of this.versions.keys()) this.versions.set(id, (this.versions.get(id) ?? 0) + 1);
   }
 
-  private async block(seriesId: number, index: number): Promise<Block> {
+  /** A cached block, now the most recently used, or undefined. */
+  private hit(seriesId: number, index: number): Block | undefined {
     const key = keyOf(seriesId, index);
     const hit = this.blocks.get(key);
-    if (hit !== undefined) {
-      this.hitCount++;
-      // Most recently used goes last.
-      this.blocks.delete(key);
-      this.blocks.set(key, hit);
-      return hit;
-    }
+    if (hit === undefined) return undefined;
+    this.hitCount++;
+    // Most recently used goes last.
+    this.blocks.delete(key);
+    this.blocks.set(key, hit);
+    return hit;
+  }
+
+  /** A block that is not cached: loaded, or joined to the load already running. */
+  private block(seriesId: number, index: number): Promise<Block> {
+    const key = keyOf(seriesId, index);
     this.missCount++;
     let pending = this.loading.get(key);
     if (pending === undefined) {

@@ -89,7 +89,9 @@ export interface Store {
   schemaVersion(): Promise<number>;
   /** Creates or updates sites (by siteId). */
   upsertSites(sites: readonly Site[]): Promise<void>;
+  /** A site; treat it as read-only (a backend may hand out one frozen copy to every caller). */
   getSite(siteId: string): Promise<Site | undefined>;
+  /** All sites by id; read-only like getSite's. */
   listSites(): Promise<Site[]>;
   /**
    * Appends readings to the raw log and recomputes exactly the buckets they touch, atomically: when the
