@@ -14,7 +14,8 @@ export interface LoadResult {
   timeouts: number;
   non2xx: number;
   statusCounts: Record<string, number>;
-  raw: Result;
+  /** autocannon's own result (undefined from wrk). */
+  raw: Result | undefined;
 }
 
 function percentile(sorted: Float64Array, p: number): number {
