@@ -3,8 +3,9 @@
 // may reach in) and the first after it (which ends the last interval inside); when the window runs to the
 // end of the series they also depend on its typical spacing, measured over the last `spacingWindow`
 // intervals. These helpers let a store fetch exactly that neighbourhood and keep a small in-memory tail.
+import type { Bucket } from '../domain/bucket.ts';
 import type { ReadingKind, SeriesReading } from '../domain/reading.ts';
-import { bucketFloor } from '../domain/time.ts';
+import { BUCKET_MS, bucketFloor } from '../domain/time.ts';
 import { dedupeReadings } from './dedupe.ts';
 import { type NormalizedKind, normalizeKind } from './normalize-series.ts';
 import type { NormalizeOptions } from './options.ts';
@@ -42,6 +43,8 @@ export interface SeriesTail {
   fromMs: number;
   /** Sorted, de-duplicated. */
   readings: SeriesReading[];
+  /** The series' stored buckets at or after fromMs, in order, when known exactly. */
+  buckets?: readonly Bucket[];
 }
 
 /** An empty series' tail. */
@@ -55,6 +58,57 @@ export function tailOf(sorted: readonly SeriesReading[], spacingWindow: number):
   let first = sorted.findIndex((r) => r.tMs >= fromMs);
   if (first > 0) first -= 1;
   return { fromMs, readings: sorted.slice(first) };
+}
+
+/** The tail of `sorted` with the buckets stored at and after its start, given those stored from `fromMs`. */
+export function tailWithBuckets(
+  sorted: readonly SeriesReading[],
+  spacingWindow: number,
+  storedFromMs: number,
+  stored: readonly Bucket[],
+): SeriesTail {
+  const tail = tailOf(sorted, spacingWindow);
+  if (tail === EMPTY_TAIL || tail.fromMs < storedFromMs) return tail;
+  return { ...tail, buckets: stored.filter((b) => b.bucketStartMs >= tail.fromMs) };
+}
+
+function sameBucket(a: Bucket, b: Bucket): boolean {
+  return (
+    a.energyWh === b.energyWh &&
+    a.positiveWh === b.positiveWh &&
+    a.negativeWh === b.negativeWh &&
+    a.coverage === b.coverage &&
+    a.samples === b.samples &&
+    a.minPowerW === b.minPowerW &&
+    a.maxPowerW === b.maxPowerW &&
+    a.quality === b.quality
+  );
+}
+
+/**
+ * An extension that leaves the stored buckets as they are. `stored` are all stored buckets of the window
+ * (sorted), `recomputed` the window's buckets after the new readings (sorted). When every stored bucket
+ * comes out unchanged, the store need not delete and rewrite them: it only adds the buckets after them.
+ * Returns those and where they start, or undefined when some stored bucket changed (then the whole window
+ * is replaced).
+ */
+export function extensionOf(
+  windowFromMs: number,
+  stored: readonly Bucket[],
+  recomputed: readonly Bucket[],
+): { fromMs: number; buckets: Bucket[] } | undefined {
+  const last = stored[stored.length - 1];
+  const fromMs = last === undefined ? windowFromMs : last.bucketStartMs + BUCKET_MS;
+  // The recomputed buckets before fromMs must be the stored ones, one for one: none changed, none added.
+  let kept = 0;
+  while (kept < recomputed.length && recomputed[kept]!.bucketStartMs < fromMs) kept++;
+  if (kept !== stored.length) return undefined;
+  for (let i = 0; i < kept; i++) {
+    const s = stored[i]!;
+    const r = recomputed[i]!;
+    if (r.bucketStartMs !== s.bucketStartMs || !sameBucket(s, r)) return undefined;
+  }
+  return { fromMs, buckets: recomputed.slice(kept) };
 }
 
 /**

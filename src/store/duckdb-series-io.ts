@@ -119,12 +119,24 @@ export class DuckDbSeriesIo implements SeriesIo {
         for (const start of pending.keys()) if (start >= w.fromMs && start < w.toMs) pending.delete(start);
       if (!w.isNew) this.windows.push(w);
     }
+    // Buckets arrive grouped by series: the id and its map are looked up once per run of one series.
+    let last: KindBucket | undefined;
+    let pending = new Map<number, KindBucket>();
     for (const b of buckets) {
-      const key = this.catalog.ensure(b);
-      let pending = this.buckets.get(key);
-      if (!pending) {
-        pending = new Map();
-        this.buckets.set(key, pending);
+      if (
+        last === undefined ||
+        b.siteId !== last.siteId ||
+        b.channel !== last.channel ||
+        b.kind !== last.kind
+      ) {
+        const key = this.catalog.ensure(b);
+        let found = this.buckets.get(key);
+        if (!found) {
+          found = new Map();
+          this.buckets.set(key, found);
+        }
+        pending = found;
+        last = b;
       }
       pending.set(b.bucketStartMs, b);
     }

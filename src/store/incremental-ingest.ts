@@ -1,17 +1,18 @@
 // Backend-neutral ingest: groups a batch by series, finds the window of buckets each series' new readings
 // touch, fetches just the readings that window depends on (or uses the in-memory tail when the new data
 // only extends the series), recomputes with the pure normalizer and hands rows to the backend to write.
-import type { SeriesBucket } from '../domain/bucket.ts';
+import type { Bucket, SeriesBucket } from '../domain/bucket.ts';
 import { KIND_PRECEDENCE, type Reading, type ReadingKind, type SeriesReading } from '../domain/reading.ts';
 import { bucketCeil, bucketFloor } from '../domain/time.ts';
 import { dedupeReadings } from '../normalize/dedupe.ts';
 import { type NormalizeOptions, resolveOptions } from '../normalize/options.ts';
 import {
   EMPTY_TAIL,
+  extensionOf,
   normalizeWindow,
   OPEN_END_MS,
   type SeriesTail,
-  tailOf,
+  tailWithBuckets,
   withoutUnchanged,
 } from '../normalize/series-window.ts';
 import { groupBySeriesKind } from './series-groups.ts';
@@ -27,7 +28,10 @@ export interface SeriesRef {
 export interface BucketWindow extends SeriesRef {
   fromMs: number;
   toMs: number;
-  /** The series had no stored readings before this batch, so it has no stored buckets to replace. */
+  /**
+   * The window holds no stored buckets, so there is nothing to delete: the series had no readings before
+   * this batch, or the batch extends it past its stored buckets and left those unchanged.
+   */
   isNew: boolean;
 }
 
@@ -105,9 +109,14 @@ export class IncrementalIngest {
       if (fresh.length === 0) continue;
       const merged = dedupeReadings([...plan.existing, ...fresh]);
       const result = normalizeWindow(ref.kind, merged, plan.fromMs, plan.toMs, options);
-      windows.push({ ...ref, fromMs: plan.fromMs, toMs: plan.toMs, isNew: !this.known.has(key) });
+      // An extension that leaves the stored buckets of the window unchanged (the usual append) writes only
+      // the buckets after them, and deletes nothing.
+      const extension =
+        plan.stored === undefined ? undefined : extensionOf(plan.fromMs, plan.stored, result.buckets);
+      const isNew = !this.known.has(key) || extension !== undefined;
+      windows.push({ ...ref, fromMs: extension?.fromMs ?? plan.fromMs, toMs: plan.toMs, isNew });
       const kindRank = KIND_PRECEDENCE[ref.kind];
-      for (const b of result.buckets) {
+      for (const b of extension?.buckets ?? result.buckets) {
         buckets.push({
           bucketStartMs: b.bucketStartMs,
           energyWh: b.energyWh,
@@ -125,8 +134,10 @@ export class IncrementalIngest {
         });
       }
       for (const r of fresh) toAppend.push(r);
-      if (plan.toMs === OPEN_END_MS) this.tails.set(key, tailOf(merged, options.spacingWindow));
-      else this.tails.delete(key);
+      if (plan.toMs === OPEN_END_MS) {
+        // The window ran to the end: its recomputed buckets are now what is stored from plan.fromMs on.
+        this.tails.set(key, tailWithBuckets(merged, options.spacingWindow, plan.fromMs, result.buckets));
+      } else this.tails.delete(key);
       this.known.add(key);
     }
     if (toAppend.length > 0) {
@@ -170,17 +181,20 @@ export class IncrementalIngest {
     ref: SeriesRef,
     incoming: readonly SeriesReading[],
     options: NormalizeOptions,
-  ): Promise<{ fromMs: number; toMs: number; existing: SeriesReading[] }> {
+  ): Promise<{ fromMs: number; toMs: number; existing: SeriesReading[]; stored?: readonly Bucket[] }> {
     const minMs = incoming[0]!.tMs;
     const maxMs = incoming[incoming.length - 1]!.tMs;
     const tail = this.known.has(key) ? this.tails.get(key) : EMPTY_TAIL;
     const lastMs = tail?.readings[tail.readings.length - 1]?.tMs;
     // Fast path: the batch only extends the series, so the cached tail is all the context needed.
     if (tail !== undefined && (lastMs === undefined || minMs > lastMs)) {
+      const fromMs = Math.min(tail.fromMs, bucketFloor(minMs));
       return {
-        fromMs: Math.min(tail.fromMs, bucketFloor(minMs)),
+        fromMs,
         toMs: OPEN_END_MS,
         existing: tail.readings,
+        // The stored buckets of the window, when the tail knows all of them.
+        stored: fromMs === tail.fromMs ? tail.buckets : undefined,
       };
     }
     const k = options.spacingWindow;

@@ -62,6 +62,40 @@ describe('§5 parseInstant accepts ISO 8601 with a zone and the seed form', () =
   }
 });
 
+describe('§5 parseInstant: the common form and the general form agree', () => {
+  const pad = (n: number, w: number) => String(n).padStart(w, '0');
+  const fields = fc.record({
+    year: fc.integer({ min: 0, max: 9999 }),
+    month: fc.integer({ min: 0, max: 13 }),
+    day: fc.integer({ min: 0, max: 32 }),
+    hour: fc.integer({ min: 0, max: 25 }),
+    minute: fc.integer({ min: 0, max: 61 }),
+    second: fc.integer({ min: 0, max: 61 }),
+  });
+
+  it('YYYY-MM-DDTHH:MM:SSZ (read without the regular expression) equals the same instant with +00:00 and Date.parse', () => {
+    fc.assert(
+      fc.property(fields, fc.constantFrom(':', '-'), ({ year, month, day, hour, minute, second }, sep) => {
+        const date = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+        const time = `${pad(hour, 2)}${sep}${pad(minute, 2)}${sep}${pad(second, 2)}`;
+        const fast = parseInstant(`${date}T${time}Z`);
+        assert.equal(fast, parseInstant(`${date}T${time}+00:00`));
+        const iso = `${date}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.000Z`;
+        const valid =
+          month >= 1 &&
+          month <= 12 &&
+          day >= 1 &&
+          hour <= 23 &&
+          minute <= 59 &&
+          second <= 59 &&
+          new Date(Date.parse(iso)).getUTCDate() === day;
+        assert.equal(fast, valid ? Date.parse(iso) : undefined);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe('§5 parseInstant rejects everything else', () => {
   const rejected = [
     '2019-01-05T04:42:00ZZ',
