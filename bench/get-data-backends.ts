@@ -2,15 +2,14 @@
 // `sites` ships × `days` of 15-minute buckets, the same load against DuckDB and then PostgreSQL, each served
 // from a child process. Both stores are bulk-populated with SQL after their own migrations made the schema.
 import { join } from 'node:path';
-import type { RequestParams } from 'autocannon';
 import pg from 'pg';
 import { openDuckDbStore } from '../src/store/duckdb-store.ts';
 import { openPostgresStore } from '../src/store/postgres-store.ts';
 import type { Store } from '../src/store/store.ts';
 import { populate as populateDuckDb } from './get-data.ts';
 import { type Bench, envInt, envNumber } from './support/env.ts';
-import { runLoad } from './support/load.ts';
 import { withTempDatabase } from './support/postgres.ts';
+import { randomDayLoad } from './support/random-day-load.ts';
 import type { BenchResult, Metric } from './support/result.ts';
 import { startServer } from './support/server.ts';
 import { withTempDir } from './support/tmp.ts';
@@ -88,31 +87,29 @@ export const bench: Bench = {
     const durationS = envNumber('BENCH_GET_DURATION_S', 10, 2, quick);
     const warmupS = envNumber('BENCH_WARMUP_S', 2, 0.5, quick);
     const params = { sites, days, bucketRows: sites * days * 96, connections, durationS };
-    const dayText = Array.from({ length: days + 1 }, (_, d) => new Date(START_MS + d * DAY_MS).toISOString());
-    const randomPath = () => {
-      const d = Math.floor(Math.random() * days);
-      const ship = 1 + Math.floor(Math.random() * sites);
-      return `/data?spaceship_id=${ship}&start=${dayText[d]}&end=${dayText[d + 1]}`;
-    };
-    const requests = [
-      { method: 'GET', setupRequest: (req: RequestParams) => ({ ...req, path: randomPath() }) },
-    ];
     const metrics: Metric[] = [];
     const notes: string[] = [];
 
-    async function measure(backend: string, db: string, open: () => Promise<Store>, populateS: number) {
+    async function measure(
+      backend: string,
+      db: string,
+      open: () => Promise<Store>,
+      populateS: number,
+      dir: string,
+    ) {
       const serial = await storeOnly(await open(), sites, days, quick ? 50 : 500);
       const server = await startServer(db);
       try {
-        const probe = await fetch(`${server.url}${randomPath()}`);
+        const gen = randomDayLoad({ url: server.url, ships: sites, days, firstDayMs: START_MS, dir });
+        const probe = await fetch(`${server.url}${gen.randomPath()}`);
         const body = (await probe.json()) as { data?: unknown[] };
         if (probe.status !== 200 || body.data?.length !== 96)
           throw new Error(`${backend}: probe answered ${probe.status} with ${body.data?.length} points`);
         log(
-          `get-data-backends: ${backend} warm-up ${warmupS} s, then ${connections} connections for ${durationS} s`,
+          `get-data-backends: ${backend} load from ${gen.generator}, warm-up ${warmupS} s, then ${connections} connections for ${durationS} s`,
         );
-        await runLoad({ url: server.url, connections, duration: warmupS, requests });
-        const load = await runLoad({ url: server.url, connections, duration: durationS, requests });
+        await gen.run(connections, warmupS);
+        const load = await gen.run(connections, durationS);
         metrics.push(
           {
             key: `${backend}_p50_ms`,
@@ -139,7 +136,7 @@ export const bench: Bench = {
           },
         );
         notes.push(
-          `${backend}: populate ${populateS.toFixed(1)} s; store alone p50 ${serial.p50.toFixed(2)} ms; ${load.requests} requests, status codes ${JSON.stringify(load.statusCounts)}, errors ${load.errors + load.timeouts}`,
+          `${backend}: load from ${gen.generator}; populate ${populateS.toFixed(1)} s; store alone p50 ${serial.p50.toFixed(2)} ms; ${load.requests} requests, status codes ${JSON.stringify(load.statusCounts)}, errors ${load.errors + load.timeouts}`,
         );
       } finally {
         await server.stop();
@@ -153,7 +150,7 @@ export const bench: Bench = {
       );
       const p0 = performance.now();
       await populateDuckDb(path, sites, days, log);
-      await measure('duckdb', path, () => openDuckDbStore({ path }), (performance.now() - p0) / 1000);
+      await measure('duckdb', path, () => openDuckDbStore({ path }), (performance.now() - p0) / 1000, dir);
     });
     await withTempDatabase('getdata', async (url) => {
       log(
@@ -161,7 +158,10 @@ export const bench: Bench = {
       );
       const p0 = performance.now();
       await populatePostgres(url, sites, days, log);
-      await measure('postgres', url, () => openPostgresStore({ url }), (performance.now() - p0) / 1000);
+      const populateS = (performance.now() - p0) / 1000;
+      await withTempDir('get-data-backends-pg', (dir) =>
+        measure('postgres', url, () => openPostgresStore({ url }), populateS, dir),
+      );
     });
     const result: BenchResult = {
       bench: 'get-data-backends',

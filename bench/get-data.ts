@@ -3,24 +3,18 @@
 // with DuckDB SQL (the schema comes from openDuckDbStore's migrations), then served from a child process.
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { RequestParams } from 'autocannon';
 import { openDuckDbStore } from '../src/store/duckdb-store.ts';
 import { type Bench, envInt, envNumber, MB } from './support/env.ts';
-import { runLoad } from './support/load.ts';
+import { randomDayLoad } from './support/random-day-load.ts';
 import type { BenchResult } from './support/result.ts';
 import { startServer } from './support/server.ts';
 import { withTempDir } from './support/tmp.ts';
-import { runWrk, wrkVersion } from './support/wrk.ts';
 
 const START_MS = Date.UTC(2024, 0, 1);
 const DAY_MS = 86_400_000;
 const BUCKET_MS = 900_000;
 /** Ships inserted per statement: each statement sorts its rows by (site_id, time). */
 const SITES_PER_STATEMENT = 100;
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
-}
 
 /** Creates the schema through the store, then inserts buckets ordered by site_id (as stored) and time. */
 export async function populate(
@@ -108,12 +102,6 @@ export const bench: Bench = {
     const durationS = envNumber('BENCH_GET_DURATION_S', 10, 2, quick);
     const warmupS = envNumber('BENCH_WARMUP_S', 2, 0.5, quick);
     const params = { sites, days, bucketRows: sites * days * 96, connections, durationS };
-    const dayText = Array.from({ length: days + 1 }, (_, d) => iso(START_MS + d * DAY_MS));
-    const randomPath = () => {
-      const d = Math.floor(Math.random() * days);
-      const ship = 1 + Math.floor(Math.random() * sites);
-      return `/data?spaceship_id=${ship}&start=${dayText[d]}&end=${dayText[d + 1]}`;
-    };
 
     return withTempDir('get-data', async (dir) => {
       const path = join(dir, 'wattline.duckdb');
@@ -128,45 +116,26 @@ export const bench: Bench = {
 
       const server = await startServer(path);
       try {
-        const probe = await fetch(`${server.url}${randomPath()}`);
+        const load = randomDayLoad({ url: server.url, ships: sites, days, firstDayMs: START_MS, dir });
+        const probe = await fetch(`${server.url}${load.randomPath()}`);
         const body = (await probe.json()) as { data?: unknown[] };
         if (probe.status !== 200 || body.data?.length !== 96) {
           throw new Error(
             `probe GET /data answered ${probe.status} with ${body.data?.length} points, expected 200 and 96`,
           );
         }
-        const requests = [
-          { method: 'GET', setupRequest: (req: RequestParams) => ({ ...req, path: randomPath() }) },
-        ];
-        // The same random ship and day per request, in wrk's Lua.
-        const requestLua = `local days = { ${dayText.map((d) => `"${d}"`).join(', ')} }
-math.randomseed(os.time())
-request = function()
-  local d = math.random(1, ${days})
-  local ship = math.random(1, ${sites})
-  return wrk.format("GET", "/data?spaceship_id=" .. ship .. "&start=" .. days[d] .. "&end=" .. days[d + 1])
-end`;
-        const wrk = process.env['BENCH_LOAD'] === 'autocannon' ? undefined : wrkVersion();
-        const generator = wrk ?? 'autocannon';
-        const load = (connections: number, durationS: number) =>
-          wrk === undefined
-            ? runLoad({ url: server.url, connections, duration: durationS, requests })
-            : runWrk({ url: server.url, connections, durationS, requestLua, dir });
         log(
-          `get-data: load from ${generator}; 1 connection for ${Math.max(1, warmupS)} s (service time without queueing)`,
+          `get-data: load from ${load.generator}; 1 connection for ${Math.max(1, warmupS)} s (service time without queueing)`,
         );
-        const single = await load(1, Math.max(1, warmupS));
+        const single = await load.run(1, Math.max(1, warmupS));
         log(`get-data: warm-up ${warmupS} s, then ${connections} connections for ${durationS} s`);
-        await load(connections, warmupS);
-        const measured = await load(connections, durationS);
+        await load.run(connections, warmupS);
+        const measured = await load.run(connections, durationS);
         // The same load from autocannon, which runs in this process: on 2 cores it competes with the server.
-        const peer =
-          wrk === undefined
-            ? undefined
-            : await runLoad({ url: server.url, connections, duration: durationS, requests });
+        const peer = load.usesWrk ? await load.runAutocannon(connections, durationS) : undefined;
         await server.stop();
         const notes = [
-          `load generator: ${generator}${peer === undefined ? '' : ` (1 thread); the same load from autocannon: ${peer.reqPerS.toFixed(0)} req/s, p50 ${peer.p50Ms.toFixed(2)} ms, p99 ${peer.p99Ms.toFixed(2)} ms`}`,
+          `load generator: ${load.generator}${peer === undefined ? '' : `; the same load from autocannon: ${peer.reqPerS.toFixed(0)} req/s, p50 ${peer.p50Ms.toFixed(2)} ms, p99 ${peer.p99Ms.toFixed(2)} ms`}`,
           `one connection: ${single.reqPerS.toFixed(0)} req/s, p50 ${single.p50Ms.toFixed(2)} ms, p99 ${single.p99Ms.toFixed(2)} ms`,
           `store alone (getSite + energy, serial, no HTTP): cold cache p50 ${db.cold.p50.toFixed(2)} ms, p99 ${db.cold.p99.toFixed(2)} ms; warm p50 ${db.warm.p50.toFixed(3)} ms, p99 ${db.warm.p99.toFixed(3)} ms`,
           `closed loop: ${connections} connections at ${measured.reqPerS.toFixed(0)} req/s means a mean latency of ${((connections / measured.reqPerS) * 1000).toFixed(1)} ms (Little's law)`,
