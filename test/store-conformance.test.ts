@@ -170,6 +170,45 @@ for (const backend of selectedBackends()) {
       );
     });
 
+    it('§3.1 repeats and corrections among the newest readings, after an append, equal one full recompute', async () => {
+      const { store } = await fresh();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...KINDS),
+          fc.uniqueArray(fc.integer({ min: 0, max: 300 }), { minLength: 3, maxLength: 80 }),
+          fc.integer({ min: 1, max: 12 }),
+          fc.array(fc.tuple(fc.integer({ min: 1, max: 40 }), fc.boolean()), { minLength: 1, maxLength: 6 }),
+          async (kind, minutes, appendSize, late) => {
+            const siteId = nextSite('recent');
+            const rows = seriesRows(
+              kind,
+              [...minutes].sort((a, b) => a - b).map((m) => m * 3),
+              siteId,
+            );
+            for (let at = 0; at < rows.length; at += appendSize)
+              await store.ingest(rows.slice(at, at + appendSize));
+            // Late batches reach back a few readings from the end: a plain repeat, or a changed value.
+            const final = [...rows];
+            for (const [i, [back, changed]] of late.entries()) {
+              const from = Math.max(0, rows.length - back);
+              const batch = final
+                .slice(from)
+                .map((r) =>
+                  changed && kind !== 'counter'
+                    ? { ...r, value: r.value + 7, receivedMs: i + 1 }
+                    : { ...r, receivedMs: i + 1 },
+                );
+              const summary = await store.ingest(batch);
+              if (!changed || kind === 'counter') assert.equal(summary.stored, 0, 'a repeat stores nothing');
+              final.splice(from, batch.length, ...batch);
+            }
+            assertSameBuckets(await store.buckets({ siteId, channel: 'grid' }), expectedBuckets(kind, final));
+          },
+        ),
+        { numRuns: 40 },
+      );
+    });
+
     it('§3.1 late data: a correction wins and recomputes only the buckets it touches', async () => {
       const { store } = await fresh();
       await store.ingest(Array.from({ length: 96 }, (_, i) => reading('power', T0 + i * 15 * MIN, 1000)));

@@ -186,8 +186,10 @@ export class IncrementalIngest {
     const maxMs = incoming[incoming.length - 1]!.tMs;
     const tail = this.known.has(key) ? this.tails.get(key) : EMPTY_TAIL;
     const lastMs = tail?.readings[tail.readings.length - 1]?.tMs;
-    // Fast path: the batch only extends the series, so the cached tail is all the context needed.
-    if (tail !== undefined && (lastMs === undefined || minMs > lastMs)) {
+    // Fast path: the batch extends the series, or reaches back no further than the cached tail (a retried
+    // request, a late reading among the last few); the tail holds every reading from its start on, so it
+    // is all the context needed.
+    if (tail !== undefined && (lastMs === undefined || minMs > lastMs || minMs >= tail.fromMs)) {
       const fromMs = Math.min(tail.fromMs, bucketFloor(minMs));
       return {
         fromMs,
