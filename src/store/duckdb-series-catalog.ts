@@ -12,6 +12,8 @@ export class DuckDbSeriesCatalog {
   private readonly ids = new Map<string, number>();
   private readonly refs = new Map<number, SeriesRef>();
   private readonly bySite = new Map<string, number[]>();
+  /** Ids of a site's series per channel (channel -> ids), filled on first lookup: reads ask on every request. */
+  private readonly byChannel = new Map<string, Map<string, readonly number[]>>();
   /** Ids handed out in the current transaction, not yet written to the series table. */
   private pending: number[] = [];
   private lastId = 0;
@@ -21,6 +23,7 @@ export class DuckDbSeriesCatalog {
     this.ids.clear();
     this.refs.clear();
     this.bySite.clear();
+    this.byChannel.clear();
     this.pending = [];
     this.lastId = 0;
     const r = await conn.runAndReadAll(
@@ -61,9 +64,20 @@ export class DuckDbSeriesCatalog {
   }
 
   /** Ids of a site's series, optionally of one channel only. */
-  idsOfSite(siteId: string, channel?: string): number[] {
+  idsOfSite(siteId: string, channel?: string): readonly number[] {
     const ids = this.bySite.get(siteId) ?? [];
-    return channel === undefined ? ids : ids.filter((id) => this.refs.get(id)!.channel === channel);
+    if (channel === undefined) return ids;
+    let channels = this.byChannel.get(siteId);
+    if (channels === undefined) {
+      channels = new Map();
+      this.byChannel.set(siteId, channels);
+    }
+    let found = channels.get(channel);
+    if (found === undefined) {
+      found = ids.filter((id) => this.refs.get(id)!.channel === channel);
+      channels.set(channel, found);
+    }
+    return found;
   }
 
   /** Writes the ids handed out since the last flush, inside the caller's transaction. */
@@ -86,6 +100,7 @@ export class DuckDbSeriesCatalog {
   private add(id: number, ref: SeriesRef): void {
     this.ids.set(keyOf(ref), id);
     this.refs.set(id, ref);
+    this.byChannel.delete(ref.siteId);
     const site = this.bySite.get(ref.siteId);
     if (site) site.push(id);
     else this.bySite.set(ref.siteId, [id]);

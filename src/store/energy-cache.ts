@@ -101,7 +101,7 @@ export class EnergyCache {
   async read(series: readonly RankedSeries[], fromMs: number, toMs: number): Promise<EnergyBucket[]> {
     const out: EnergyBucket[] = [];
     if (series.length === 0 || !(toMs > fromMs)) return out;
-    const ordered = [...series].sort((a, b) => a.rank - b.rank);
+    const ordered = series.length === 1 ? series : [...series].sort((a, b) => a.rank - b.rank);
     const firstBucket = Math.ceil(fromMs / BUCKET_MS);
     const endBucket = Math.ceil(toMs / BUCKET_MS);
     const firstBlock = Math.floor(firstBucket / BLOCK_BUCKETS);
