@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { type Reading, type SeriesReading, seriesKindKey } from '../domain/reading.ts';
 import { DAY_MS } from '../domain/time.ts';
 import type { BucketWindow, KindBucket, SeriesIo, SeriesRef } from './incremental-ingest.ts';
+import { int8Array, textArray } from './postgres-binary-arrays.ts';
 import { type OpenCopy, startCopy } from './postgres-copy.ts';
 
 const SERIES = 'site_id = $1 AND channel = $2 AND kind = $3';
@@ -42,7 +43,7 @@ export class PostgresSeriesIo implements SeriesIo {
   private windows: BucketWindow[] = [];
   private buckets: KindBucket[] = [];
   /** Series written since the last stage (seriesKindKey to the series and its latest receive time). */
-  private readonly series = new Map<string, WrittenSeries>();
+  private series = new Map<string, WrittenSeries>();
   /** Readings appended since the last stage. */
   private unstaged = 0;
   /** Statements queued on the connection by `stage` and not yet waited for; none of them rejects. */
@@ -271,14 +272,14 @@ export class PostgresSeriesIo implements SeriesIo {
     const copy = this.append;
     const old = this.windows.filter((w) => !w.isNew);
     const buckets = this.buckets;
-    const written = [...this.series.values()];
+    const written = this.series;
     this.append = undefined;
     this.windows = [];
     this.buckets = [];
-    this.series.clear();
+    this.series = new Map();
     this.unstaged = 0;
     if (copy !== undefined) this.track(copy.end());
-    if (old.length > 0 || written.length > 0) this.track(this.run(() => this.deleteAndBump(old, written)));
+    if (old.length > 0 || written.size > 0) this.track(this.run(() => this.deleteAndBump(old, written)));
     if (buckets.length > 0) this.track(this.run(() => this.copyBuckets(buckets)));
   }
 
@@ -312,11 +313,17 @@ export class PostgresSeriesIo implements SeriesIo {
   /**
    * Removes the windows' stored buckets and bumps the versions of the written series (other processes then
    * drop their cached tails of them). Data-modifying CTEs run to completion whatever the main query reads.
+   * Only the series whose version did not move by exactly this write come back (none, as a rule): for the
+   * others the new version is the one this process last wrote plus one.
    */
   private async deleteAndBump(
     old: readonly BucketWindow[],
-    written: readonly WrittenSeries[],
+    written: ReadonlyMap<string, WrittenSeries>,
   ): Promise<void> {
+    const keys = [...written.keys()];
+    const series = [...written.values()];
+    // -1: no version known here, so the series always comes back.
+    const before = keys.map((k) => this.versions.get(k) ?? -1);
     // The stale buckets are found window by window through the primary key (LATERAL with OFFSET 0, which
     // the planner cannot flatten into a join) and deleted by row address. As a plain join the planner chose
     // a sort of the whole table for up to a thousand windows (10 ms at 9,000 buckets, growing with the
@@ -329,33 +336,38 @@ export class PostgresSeriesIo implements SeriesIo {
                    AS w(site_id, channel, kind, from_ms, to_ms),
                  LATERAL (SELECT b.ctid FROM buckets b
                           WHERE b.site_id = w.site_id AND b.channel = w.channel AND b.kind = w.kind
-                            AND b.bucket_start_ms >= w.from_ms AND b.bucket_start_ms < w.to_ms OFFSET 0) x)))
-             INSERT INTO series (site_id, channel, kind, version, last_received_ms)
-             SELECT s, c, k, 1, r FROM unnest($6::text[], $7::text[], $8::text[], $9::bigint[]) AS u(s, c, k, r)
-             ON CONFLICT (site_id, channel, kind) DO UPDATE SET version = series.version + 1,
-               last_received_ms = greatest(series.last_received_ms, excluded.last_received_ms)
-             RETURNING site_id, channel, kind, version`,
+                            AND b.bucket_start_ms >= w.from_ms AND b.bucket_start_ms < w.to_ms OFFSET 0) x))),
+             bumped AS (
+               INSERT INTO series (site_id, channel, kind, version, last_received_ms)
+               SELECT s, c, k, 1, r FROM unnest($6::text[], $7::text[], $8::text[], $9::bigint[]) AS u(s, c, k, r)
+               ON CONFLICT (site_id, channel, kind) DO UPDATE SET version = series.version + 1,
+                 last_received_ms = greatest(series.last_received_ms, excluded.last_received_ms)
+               RETURNING site_id, channel, kind, version)
+             SELECT u.i, b.version FROM bumped b
+             JOIN unnest($6::text[], $7::text[], $8::text[], $10::bigint[]) WITH ORDINALITY AS u(s, c, k, before, i)
+               ON b.site_id = u.s AND b.channel = u.c AND b.kind = u.k
+             WHERE b.version <> u.before + 1`,
       values: [
-        old.map((w) => w.siteId),
-        old.map((w) => w.channel),
-        old.map((w) => w.kind),
-        old.map((w) => w.fromMs),
-        old.map((w) => w.toMs),
-        written.map((w) => w.siteId),
-        written.map((w) => w.channel),
-        written.map((w) => w.kind),
-        written.map((w) => w.receivedMs),
+        textArray(old.map((w) => w.siteId)),
+        textArray(old.map((w) => w.channel)),
+        textArray(old.map((w) => w.kind)),
+        int8Array(old.map((w) => w.fromMs)),
+        int8Array(old.map((w) => w.toMs)),
+        textArray(series.map((w) => w.siteId)),
+        textArray(series.map((w) => w.channel)),
+        textArray(series.map((w) => w.kind)),
+        int8Array(series.map((w) => w.receivedMs)),
+        int8Array(before),
       ],
     });
+    for (let i = 0; i < keys.length; i++) this.versions.set(keys[i]!, before[i]! + 1);
     // Under the series' locks the versions cannot move: one that moved by more than this write moved
     // before the transaction, so the cached tail it was normalized with may be stale.
     let stale = false;
     for (const row of res.rows) {
-      const key = seriesKindKey({ siteId: row.site_id, channel: row.channel, kind: row.kind });
-      const before = this.versions.get(key);
-      const version = Number(row.version);
-      if (before !== undefined && version !== before + 1) stale = true;
-      this.versions.set(key, version);
+      const i = Number(row.i) - 1;
+      if (before[i] !== -1) stale = true;
+      this.versions.set(keys[i]!, Number(row.version));
     }
     if (stale) throw new StaleSeriesError();
   }

@@ -117,17 +117,20 @@ function addSummaries(a: IngestSummary, b: IngestSummary): IngestSummary {
   };
 }
 
-/** Whole series (each group's readings in input order) packed into slices of at least `size` readings. */
-function* slices(groups: ReadonlyMap<string, Reading[]>, size: number): Generator<Reading[]> {
-  let slice: Reading[] = [];
-  for (const group of groups.values()) {
-    for (const r of group) slice.push(r);
-    if (slice.length >= size) {
+/** Whole series (groups of groupBySeriesKind) packed into slices of at least `size` readings. */
+function* slices(groups: ReadonlyMap<string, Reading[]>, size: number): Generator<Map<string, Reading[]>> {
+  let slice = new Map<string, Reading[]>();
+  let readings = 0;
+  for (const [key, group] of groups) {
+    slice.set(key, group);
+    readings += group.length;
+    if (readings >= size) {
       yield slice;
-      slice = [];
+      slice = new Map();
+      readings = 0;
     }
   }
-  if (slice.length > 0) yield slice;
+  if (slice.size > 0) yield slice;
 }
 
 /** True when `map` has every key of `keys`. */
@@ -342,7 +345,7 @@ export class PostgresStore implements Store, RecentActivity {
     let total: IngestSummary = EMPTY_SUMMARY;
     try {
       for (const slice of slices(groups, SLICE_READINGS)) {
-        total = addSummaries(total, await this.engine.ingest(io, slice));
+        total = addSummaries(total, await this.engine.ingestGroups(io, slice));
         await setImmediate();
       }
       await io.flush();
