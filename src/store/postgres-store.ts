@@ -85,8 +85,13 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
   return new PostgresStore(writer, pool, opts);
 }
 
-/** Readings per slice of a large batch (see writeSlices): a few milliseconds of normalization each. */
-const SLICE_READINGS = 1_024;
+/**
+ * Readings per slice of a large batch (see writeSlices): about a quarter of a millisecond of normalization.
+ * The event loop runs between slices, and only then does the writer connection move on to the next queued
+ * statement of the batch (PostgresSeriesIo.stage), so short slices keep it busy: measured on the ingest
+ * bench, 256 left 9 ms of statements at the end of a 50,000-reading batch where 1,024 left 15 ms.
+ */
+const SLICE_READINGS = 256;
 
 const EMPTY_SUMMARY: IngestSummary = {
   accepted: 0,
