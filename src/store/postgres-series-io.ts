@@ -177,9 +177,9 @@ export class PostgresSeriesIo implements SeriesIo {
   /**
    * Appends by COPY, one chunk per run of one series and UTC day (the engine hands readings series by
    * series, in time order, so a run is nearly always the whole series-day); the database numbers the chunks
-   * (seq), so `firstSeq` is not used. The rows go into a COPY that stays open across calls, and this returns
-   * once they are handed to the connection: the server stores them while the engine normalizes the next
-   * slice. `flush` ends the COPY and reports its outcome.
+   * (seq), so `firstSeq` is not used. The rows go into a COPY that stays open across calls, each buffer to
+   * the connection as soon as it is full: the server stores them while the engine normalizes the next
+   * slices. The next stage (or a read) ends the COPY; `flush` reports its outcome.
    */
   async appendReadings(rows: readonly Reading[], _firstSeq: number): Promise<void> {
     if (rows.length === 0) return;
