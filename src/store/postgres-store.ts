@@ -339,9 +339,10 @@ export class PostgresStore implements Store, RecentActivity {
 
   /**
    * Normalizes and writes a batch in series-disjoint slices, so that JavaScript and the server work at the
-   * same time: the raw log's COPY stays open while the engine normalizes slice after slice, and each
-   * slice's rows go to the server as soon as they are ready. Between slices the event loop runs, so the
-   * connection gets to send them. Buckets and versions follow in `flush`, all in the caller's transaction.
+   * same time: the raw log streams into an open COPY while the engine normalizes slice after slice, and the
+   * buckets and versions of the slices done so far follow in stages (PostgresSeriesIo.stage). Between
+   * slices the event loop runs, so the connection gets to send them; `flush` sends the last stage and waits
+   * for all, everything in the caller's transaction.
    */
   private async writeSlices(groups: ReadonlyMap<string, Reading[]>): Promise<IngestSummary> {
     const io = new PostgresSeriesIo(this.writer, this.versions);
