@@ -95,11 +95,20 @@ export class IncrementalIngest {
 
   /** Ingests one batch through `io`; the caller owns the transaction. */
   async ingest(io: SeriesIo, batch: readonly Reading[]): Promise<IngestSummary> {
-    const groups = groupBySeriesKind(batch);
+    return this.ingestGroups(io, groupBySeriesKind(batch));
+  }
+
+  /**
+   * Ingests readings already grouped as groupBySeriesKind does (seriesKindKey to the series' readings in
+   * input order), so that a store that slices a large batch by series groups it only once.
+   */
+  async ingestGroups(io: SeriesIo, groups: ReadonlyMap<string, readonly Reading[]>): Promise<IngestSummary> {
+    let accepted = 0;
     const toAppend: Reading[] = [];
     const windows: BucketWindow[] = [];
     const buckets: KindBucket[] = [];
     for (const [key, group] of groups) {
+      accepted += group.length;
       const first = group[0]!;
       const ref: SeriesRef = { siteId: first.siteId, channel: first.channel, kind: first.kind };
       const options = this.optionsOf(ref.siteId);
@@ -152,7 +161,7 @@ export class IncrementalIngest {
       if (lastBucketMs === null || b.bucketStartMs > lastBucketMs) lastBucketMs = b.bucketStartMs;
     }
     return {
-      accepted: batch.length,
+      accepted,
       stored: toAppend.length,
       series: groups.size,
       bucketsTouched: buckets.length,

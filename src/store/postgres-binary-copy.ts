@@ -141,6 +141,13 @@ export class BinaryCopyWriter {
     return out;
   }
 
+  /** The buffers filled so far, without the one being written: what a stream can send in large writes. */
+  takeFilled(): Buffer[] {
+    const out = this.done;
+    this.done = [];
+    return out;
+  }
+
   /** Ends the COPY data; returns the remaining buffers. */
   finish(): Buffer[] {
     this.room(2);

@@ -1,11 +1,13 @@
 // The PostgreSQL side of incremental ingest: neighbourhood reads over the chunked raw log, readings and
 // buckets written by binary COPY, stale buckets removed by one set-based DELETE, and each written series'
 // version bumped, all on the writer connection inside the caller's transaction. One instance serves one
-// ingest job: writes are gathered (the raw log streamed into an open COPY) and completed by `flush`.
+// ingest job: writes are gathered (the raw log streamed into an open COPY) and sent in stages while the
+// engine normalizes (see `stage`); `flush` sends the last stage and waits for all of them.
 import type pg from 'pg';
 import { type Reading, type SeriesReading, seriesKindKey } from '../domain/reading.ts';
 import { DAY_MS } from '../domain/time.ts';
 import type { BucketWindow, KindBucket, SeriesIo, SeriesRef } from './incremental-ingest.ts';
+import { int8Array, textArray } from './postgres-binary-arrays.ts';
 import { type OpenCopy, startCopy } from './postgres-copy.ts';
 
 const SERIES = 'site_id = $1 AND channel = $2 AND kind = $3';
@@ -28,13 +30,29 @@ interface WrittenSeries extends SeriesRef {
   receivedMs: number;
 }
 
+/**
+ * Readings appended between two stages. A stage's bucket statements run on the server while the engine
+ * normalizes the next slices, so only the last stage is left when the batch ends: the smaller a stage, the
+ * shorter that wait, but each stage costs a few round trips and a COPY restart.
+ */
+const STAGE_READINGS = 8_192;
+
 export class PostgresSeriesIo implements SeriesIo {
   /** The raw log's COPY while it is open (between appendReadings and the next read or flush). */
   private append: OpenCopy | undefined;
   private windows: BucketWindow[] = [];
   private buckets: KindBucket[] = [];
-  /** Series written since the last flush (seriesKindKey to the series and its latest receive time). */
-  private readonly series = new Map<string, WrittenSeries>();
+  /** Series written since the last stage (seriesKindKey to the series and its latest receive time). */
+  private series = new Map<string, WrittenSeries>();
+  /** Readings appended since the last stage. */
+  private unstaged = 0;
+  /** Statements queued on the connection by `stage` and not yet waited for; none of them rejects. */
+  private queued: Promise<void>[] = [];
+  /** The last statement queued on the connection, settled (never rejecting) when it is over. */
+  private last: Promise<unknown> = Promise.resolve();
+  /** Set when a queued statement failed: the transaction is aborted and the batch fails with `failure`. */
+  private failed = false;
+  private failure: unknown;
 
   /**
    * @param versions the series versions this process wrote last, updated here as it writes (seriesKindKey
@@ -45,10 +63,32 @@ export class PostgresSeriesIo implements SeriesIo {
     private readonly versions: Map<string, number>,
   ) {}
 
+  /**
+   * A read on the writer connection. It runs after the statements queued before it; when one of those
+   * failed, the transaction is aborted and so is this read: its error names that failure, not the abort.
+   */
+  private async read(q: pg.QueryConfig): Promise<pg.QueryResult> {
+    try {
+      return await this.run(() => this.client.query(q));
+    } catch (e) {
+      throw this.failed ? this.failure : e;
+    }
+  }
+
+  /**
+   * Runs `job` on the connection once the statements queued before it are over. node-postgres would queue
+   * them too, but that is deprecated (and gone in pg 9): each statement goes out when the previous is done.
+   */
+  private run<T>(job: () => Promise<T>): Promise<T> {
+    const result = this.last.then(job);
+    this.last = result.catch(() => undefined);
+    return result;
+  }
+
   /** Distinct instants of the series in [fromMs, toMs], ascending. */
   private async instantsIn(s: SeriesRef, fromMs: number, toMs: number): Promise<number[]> {
     await this.closeAppend();
-    const r = await this.client.query({
+    const r = await this.read({
       name: 'wl-instants-in',
       text: `SELECT DISTINCT u FROM reading_chunks, unnest(t_ms) u
              WHERE ${CHUNKS_IN} AND u >= $4 AND u <= $5 ORDER BY u`,
@@ -61,7 +101,7 @@ export class PostgresSeriesIo implements SeriesIo {
   private async bounds(s: SeriesRef): Promise<{ minMs: number; maxMs: number } | null> {
     // A read waits for the open COPY to end: the connection runs one statement at a time.
     await this.closeAppend();
-    const r = await this.client.query({
+    const r = await this.read({
       name: 'wl-series-bounds',
       text: `SELECT (SELECT last_ms FROM reading_chunks WHERE ${SERIES} ORDER BY last_ms LIMIT 1) AS lo,
                     (SELECT last_ms FROM reading_chunks WHERE ${SERIES} ORDER BY last_ms DESC LIMIT 1) AS hi`,
@@ -117,7 +157,7 @@ export class PostgresSeriesIo implements SeriesIo {
     const lo = (await this.lastBefore(s, fromMs)) ?? fromMs;
     const hi = (await this.distinctAfter(s, toMs, 1))[0] ?? toMs;
     await this.closeAppend();
-    const r = await this.client.query({
+    const r = await this.read({
       name: 'wl-readings-around',
       text: `SELECT DISTINCT ON (u.t) u.t, u.e, u.v, u.r FROM reading_chunks c,
                unnest(c.t_ms, c.end_ms, c.value, c.received_ms) AS u(t, e, v, r)
@@ -137,12 +177,15 @@ export class PostgresSeriesIo implements SeriesIo {
   /**
    * Appends by COPY, one chunk per run of one series and UTC day (the engine hands readings series by
    * series, in time order, so a run is nearly always the whole series-day); the database numbers the chunks
-   * (seq), so `firstSeq` is not used. The rows go into a COPY that stays open across calls, and this returns
-   * once they are handed to the connection: the server stores them while the engine normalizes the next
-   * slice. `flush` ends the COPY and reports its outcome.
+   * (seq), so `firstSeq` is not used. The rows go into a COPY that stays open across calls, each buffer to
+   * the connection as soon as it is full: the server stores them while the engine normalizes the next
+   * slices. The next stage (or a read) ends the COPY; `flush` reports its outcome.
    */
   async appendReadings(rows: readonly Reading[], _firstSeq: number): Promise<void> {
     if (rows.length === 0) return;
+    // The transaction is aborted already: no use normalizing the rest of the batch.
+    if (this.failed) throw this.failure;
+    this.unstaged += rows.length;
     const copy = this.openAppend();
     let from = 0;
     while (from < rows.length) {
@@ -180,10 +223,14 @@ export class PostgresSeriesIo implements SeriesIo {
 
   /** Starts the raw log's COPY now if none is open, so that the server is ready when rows come. */
   openAppend(): OpenCopy {
-    this.append ??= startCopy(
-      this.client,
-      'COPY reading_chunks (site_id, channel, kind, first_ms, last_ms, t_ms, end_ms, value, received_ms) FROM STDIN (FORMAT binary)',
-    );
+    if (this.append === undefined) {
+      this.append = startCopy(
+        this.client,
+        'COPY reading_chunks (site_id, channel, kind, first_ms, last_ms, t_ms, end_ms, value, received_ms) FROM STDIN (FORMAT binary)',
+        this.last,
+      );
+      this.last = this.append.settled;
+    }
     return this.append;
   }
 
@@ -203,20 +250,55 @@ export class PostgresSeriesIo implements SeriesIo {
     this.buckets = [];
     this.series.clear();
     if (copy !== undefined) await copy.cancel();
+    await this.settled();
   }
 
-  /** Writes what appendReadings and replaceBuckets gathered; the caller then commits. */
+  /** Writes what appendReadings and replaceBuckets gathered and waits for every stage; the caller then
+   * commits. */
   async flush(): Promise<void> {
-    await this.closeAppend();
+    this.stage();
+    await this.settled();
+    if (this.failed) throw this.failure;
+  }
+
+  /**
+   * Sends what was gathered since the last stage: ends the raw log's COPY, then queues the DELETE of the
+   * windows' stored buckets with the version bump, and the COPY of the new buckets, without waiting for
+   * them. The connection runs them in order while the engine normalizes the next slices (the next
+   * appendReadings opens a new COPY, queued behind them), all in the caller's transaction. A stage holds
+   * whole series (the engine hands them so), so its DELETE never removes another stage's buckets.
+   */
+  private stage(): void {
+    const copy = this.append;
     const old = this.windows.filter((w) => !w.isNew);
     const buckets = this.buckets;
-    const written = [...this.series.values()];
+    const written = this.series;
+    this.append = undefined;
     this.windows = [];
     this.buckets = [];
-    this.series.clear();
-    // One round trip for the windows' stale buckets and the versions, then the new buckets.
-    if (old.length > 0 || written.length > 0) await this.deleteAndBump(old, written);
-    await this.copyBuckets(buckets);
+    this.series = new Map();
+    this.unstaged = 0;
+    if (copy !== undefined) this.track(copy.end());
+    if (old.length > 0 || written.size > 0) this.track(this.run(() => this.deleteAndBump(old, written)));
+    if (buckets.length > 0) this.track(this.run(() => this.copyBuckets(buckets)));
+  }
+
+  /** Keeps a queued statement for `settled`, noting the first failure (the ones after it fail as aborted). */
+  private track(done: Promise<void>): void {
+    this.queued.push(
+      done.catch((e: unknown) => {
+        if (this.failed) return;
+        this.failed = true;
+        this.failure = e;
+      }),
+    );
+  }
+
+  /** Waits for every queued statement. */
+  private async settled(): Promise<void> {
+    const queued = this.queued;
+    this.queued = [];
+    await Promise.all(queued);
   }
 
   /** Notes a series written by this batch and its latest receive time, for bumpVersions. */
@@ -231,53 +313,70 @@ export class PostgresSeriesIo implements SeriesIo {
   /**
    * Removes the windows' stored buckets and bumps the versions of the written series (other processes then
    * drop their cached tails of them). Data-modifying CTEs run to completion whatever the main query reads.
+   * Only the series whose version did not move by exactly this write come back (none, as a rule): for the
+   * others the new version is the one this process last wrote plus one.
    */
   private async deleteAndBump(
     old: readonly BucketWindow[],
-    written: readonly WrittenSeries[],
+    written: ReadonlyMap<string, WrittenSeries>,
   ): Promise<void> {
+    const keys = [...written.keys()];
+    const series = [...written.values()];
+    // -1: no version known here, so the series always comes back.
+    const before = keys.map((k) => this.versions.get(k) ?? -1);
+    // The stale buckets are found window by window through the primary key (LATERAL with OFFSET 0, which
+    // the planner cannot flatten into a join) and deleted by row address. As a plain join the planner chose
+    // a sort of the whole table for up to a thousand windows (10 ms at 9,000 buckets, growing with the
+    // table); the index costs a few microseconds per window. Unnamed, so planned for its arrays each time:
+    // the generic plan of a prepared statement measured several times slower.
     const res = await this.client.query({
-      name: 'wl-delete-windows-bump-versions',
       text: `WITH gone AS (
-               DELETE FROM buckets b
-               USING unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
-                 AS w(site_id, channel, kind, from_ms, to_ms)
-               WHERE b.site_id = w.site_id AND b.channel = w.channel AND b.kind = w.kind
-                 AND b.bucket_start_ms >= w.from_ms AND b.bucket_start_ms < w.to_ms)
-             INSERT INTO series (site_id, channel, kind, version, last_received_ms)
-             SELECT s, c, k, 1, r FROM unnest($6::text[], $7::text[], $8::text[], $9::bigint[]) AS u(s, c, k, r)
-             ON CONFLICT (site_id, channel, kind) DO UPDATE SET version = series.version + 1,
-               last_received_ms = greatest(series.last_received_ms, excluded.last_received_ms)
-             RETURNING site_id, channel, kind, version`,
+               DELETE FROM buckets WHERE ctid = ANY (ARRAY(
+                 SELECT x.ctid FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
+                   AS w(site_id, channel, kind, from_ms, to_ms),
+                 LATERAL (SELECT b.ctid FROM buckets b
+                          WHERE b.site_id = w.site_id AND b.channel = w.channel AND b.kind = w.kind
+                            AND b.bucket_start_ms >= w.from_ms AND b.bucket_start_ms < w.to_ms OFFSET 0) x))),
+             bumped AS (
+               INSERT INTO series (site_id, channel, kind, version, last_received_ms)
+               SELECT s, c, k, 1, r FROM unnest($6::text[], $7::text[], $8::text[], $9::bigint[]) AS u(s, c, k, r)
+               ON CONFLICT (site_id, channel, kind) DO UPDATE SET version = series.version + 1,
+                 last_received_ms = greatest(series.last_received_ms, excluded.last_received_ms)
+               RETURNING site_id, channel, kind, version)
+             SELECT u.i, b.version FROM bumped b
+             JOIN unnest($6::text[], $7::text[], $8::text[], $10::bigint[]) WITH ORDINALITY AS u(s, c, k, before, i)
+               ON b.site_id = u.s AND b.channel = u.c AND b.kind = u.k
+             WHERE b.version <> u.before + 1`,
       values: [
-        old.map((w) => w.siteId),
-        old.map((w) => w.channel),
-        old.map((w) => w.kind),
-        old.map((w) => w.fromMs),
-        old.map((w) => w.toMs),
-        written.map((w) => w.siteId),
-        written.map((w) => w.channel),
-        written.map((w) => w.kind),
-        written.map((w) => w.receivedMs),
+        textArray(old.map((w) => w.siteId)),
+        textArray(old.map((w) => w.channel)),
+        textArray(old.map((w) => w.kind)),
+        int8Array(old.map((w) => w.fromMs)),
+        int8Array(old.map((w) => w.toMs)),
+        textArray(series.map((w) => w.siteId)),
+        textArray(series.map((w) => w.channel)),
+        textArray(series.map((w) => w.kind)),
+        int8Array(series.map((w) => w.receivedMs)),
+        int8Array(before),
       ],
     });
+    for (let i = 0; i < keys.length; i++) this.versions.set(keys[i]!, before[i]! + 1);
     // Under the series' locks the versions cannot move: one that moved by more than this write moved
     // before the transaction, so the cached tail it was normalized with may be stale.
     let stale = false;
     for (const row of res.rows) {
-      const key = seriesKindKey({ siteId: row.site_id, channel: row.channel, kind: row.kind });
-      const before = this.versions.get(key);
-      const version = Number(row.version);
-      if (before !== undefined && version !== before + 1) stale = true;
-      this.versions.set(key, version);
+      const i = Number(row.i) - 1;
+      if (before[i] !== -1) stale = true;
+      this.versions.set(keys[i]!, Number(row.version));
     }
     if (stale) throw new StaleSeriesError();
   }
 
-  /** Gathers the windows and buckets to write at flush (after the raw log's COPY has ended). */
+  /** Gathers the windows and buckets to write with the next stage (after the raw log's COPY has ended). */
   async replaceBuckets(windows: readonly BucketWindow[], buckets: readonly KindBucket[]): Promise<void> {
     for (const w of windows) this.windows.push(w);
     for (const b of buckets) this.buckets.push(b);
+    if (this.unstaged >= STAGE_READINGS) this.stage();
   }
 
   private async copyBuckets(buckets: readonly KindBucket[]): Promise<void> {

@@ -1,0 +1,54 @@
+// Array parameters in binary format (the PostgreSQL backend's bucket DELETE and version bump): every value
+// reads back as written (text in any script, bigints across the 32-bit boundary and negative), an empty
+// array is an empty array, and a non-integer bigint is refused before anything is sent.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { int8Array, textArray } from '../../src/store/postgres-binary-arrays.ts';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
+import { selectedBackends } from '../support/store-backends.ts';
+
+if (selectedBackends().some((b) => b.name === 'postgres')) {
+  describe('binary array parameters', () => {
+    let db: TestDatabase;
+    let client: pg.Client;
+    before(async () => {
+      db = await createTestDatabase();
+      client = new pg.Client({ connectionString: db.url });
+      client.setTypeParser(pg.types.builtins.INT8, Number);
+      await client.connect();
+    });
+    after(async () => {
+      await client?.end();
+      await db?.drop();
+    });
+
+    it('reads back as written', async () => {
+      const ints = [
+        0,
+        1,
+        -1,
+        2 ** 31,
+        -(2 ** 31) - 1,
+        2 ** 32,
+        Number.MAX_SAFE_INTEGER,
+        Number.MIN_SAFE_INTEGER,
+      ];
+      const texts = ['', 'home', 'Zürich ⚡ 東京', 'a,b "c" {d}\\e', 'NULL'];
+      const r = await client.query({
+        text: 'SELECT $1::bigint[] AS i, $2::text[] AS t, $3::bigint[] AS ei, $4::text[] AS et',
+        values: [int8Array(ints), textArray(texts), int8Array([]), textArray([])],
+      });
+      const row = r.rows[0];
+      assert.deepEqual(row.i.map(Number), ints);
+      assert.deepEqual(row.t, texts);
+      assert.deepEqual(row.ei, []);
+      assert.deepEqual(row.et, []);
+    });
+
+    it('refuses a bigint that is not a safe integer', () => {
+      assert.throws(() => int8Array([1.5]), RangeError);
+      assert.throws(() => int8Array([2 ** 53]), RangeError);
+    });
+  });
+}
