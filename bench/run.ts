@@ -43,6 +43,25 @@ function codeVersion(): { commit: string; srcDirty: boolean } {
   }
 }
 
+/**
+ * Milliseconds for a fixed single-threaded workload (serializing and parsing a response-sized document).
+ * The machine's speed drifts with its neighbours by a third or more within an hour; this makes figures of
+ * different runs comparable.
+ */
+function cpuReferenceMs(): number {
+  const doc = {
+    data: Array.from({ length: 96 }, (_, i) => ({
+      datetime: new Date(i * 900_000).toISOString(),
+      value: i / 7,
+    })),
+  };
+  const t0 = performance.now();
+  let length = 0;
+  for (let i = 0; i < 5_000; i++) length += JSON.parse(JSON.stringify(doc)).data.length;
+  if (length !== 5_000 * 96) throw new Error('cpu reference: unexpected result');
+  return performance.now() - t0;
+}
+
 function usage(): string {
   return [
     'usage: npm run bench -- [--quick] [name ...]',
@@ -119,9 +138,11 @@ async function main(argv: string[]): Promise<number> {
     log(`\n>> ${name}${quick ? ' (quick)' : ''}`);
     // Other work on a 2-core machine skews every figure: say how busy it was.
     const load = loadavg()[0]!.toFixed(2);
+    const cpuBefore = cpuReferenceMs();
     const result = await runInChild(name, quick);
     result.notes.push(
       `1-minute load average: ${load} before the run, ${loadavg()[0]!.toFixed(2)} after, on ${cpus().length} CPUs`,
+      `CPU reference (a fixed JSON workload, lower is faster; compare runs by it): ${cpuBefore.toFixed(0)} ms before, ${cpuReferenceMs().toFixed(0)} ms after`,
     );
     results.push(result);
     console.log(`\n${formatResult(result)}`);
