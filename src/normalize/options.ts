@@ -32,8 +32,12 @@ export const DEFAULT_NORMALIZE_OPTIONS: NormalizeOptions = {
   maxSpreadMs: MAX_INTERVAL_MS,
 };
 
-/** Fills unset options with the defaults. */
+const OPTION_KEYS = Object.keys(DEFAULT_NORMALIZE_OPTIONS) as (keyof NormalizeOptions)[];
+
+/** Fills unset options with the defaults; options with every field set come back as they are. */
 export function resolveOptions(partial: Partial<NormalizeOptions> = {}): NormalizeOptions {
+  // Ingest resolves once per site and normalizes each series with the result: no copy per series then.
+  if (OPTION_KEYS.every((k) => partial[k] !== undefined)) return partial as NormalizeOptions;
   const out = { ...DEFAULT_NORMALIZE_OPTIONS };
   for (const [k, v] of Object.entries(partial)) {
     if (v !== undefined) (out as Record<string, unknown>)[k] = v;

@@ -114,9 +114,13 @@ export class IncrementalIngest {
       const options = this.optionsOf(ref.siteId);
       const incoming = dedupeReadings(group);
       const plan = await this.plan(io, key, ref, incoming, options);
-      const fresh = withoutUnchanged(incoming, plan.existing);
+      // Both lists are sorted and de-duplicated: when every new reading comes after the stored ones (a
+      // series that grows, the usual case), none can equal a stored one and the concatenation is merged.
+      const lastExisting = plan.existing[plan.existing.length - 1];
+      const grows = lastExisting === undefined || incoming[0]!.tMs > lastExisting.tMs;
+      const fresh = grows ? incoming : withoutUnchanged(incoming, plan.existing);
       if (fresh.length === 0) continue;
-      const merged = dedupeReadings([...plan.existing, ...fresh]);
+      const merged = grows ? plan.existing.concat(incoming) : dedupeReadings([...plan.existing, ...fresh]);
       const result = normalizeWindow(ref.kind, merged, plan.fromMs, plan.toMs, options);
       // An extension that leaves the stored buckets of the window unchanged (the usual append) writes only
       // the buckets after them, and deletes nothing.
