@@ -43,7 +43,9 @@ function textCoercer(schema: TSchema): (data: unknown) => unknown {
   const defaults = properties
     .filter(([, prop]) => prop.default !== undefined)
     .map(([key, prop]) => ({ key, value: prop.default as unknown }));
-  const deepDefaults = properties.some(([, prop]) => declaresDefaults({ ...prop, default: undefined }));
+  const deepDefaults = properties.some(([, prop]) =>
+    Object.entries(prop).some(([k, v]) => k !== 'default' && declaresDefaults(v)),
+  );
   return (data) => {
     if (data === null || typeof data !== 'object') return data;
     const out: Record<string, unknown> = { ...(data as Record<string, unknown>) };
@@ -58,7 +60,7 @@ function textCoercer(schema: TSchema): (data: unknown) => unknown {
 /** True when a schema declares a default anywhere. */
 function declaresDefaults(schema: unknown): boolean {
   if (schema === null || typeof schema !== 'object') return false;
-  if ('default' in schema && (schema as { default: unknown }).default !== undefined) return true;
+  if ('default' in schema) return true;
   return Object.values(schema).some(declaresDefaults);
 }
 

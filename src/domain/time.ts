@@ -26,7 +26,15 @@ function daysFromCivil(year: number, month: number, day: number): number {
  * Epoch ms of a UTC calendar date and time, by arithmetic (no Date objects: a POST parses hundreds of
  * instants). Unlike Date.UTC, years 0-99 are not taken as 1900-1999.
  */
-function utcMs(year: number, month: number, day: number, h = 0, mi = 0, s = 0, ms = 0): number {
+function utcMs(
+  year: number,
+  month: number,
+  day: number,
+  h: number,
+  mi: number,
+  s: number,
+  ms: number,
+): number {
   return daysFromCivil(year, month, day) * DAY_MS + h * HOUR_MS + mi * 60_000 + s * 1000 + ms;
 }
 

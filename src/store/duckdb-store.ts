@@ -121,8 +121,9 @@ function toBucket(row: unknown[], ref: SeriesRef): SeriesBucket {
 export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
   readonly backend = 'duckdb';
   private ingestEngine: IncrementalIngest | undefined;
-  /** All sites, kept in memory (frozen, handed out as they are): DuckDB locks its file to one process, so this copy is authoritative and
-   * site lookups on every request cost no query. Reloaded from the table after a rollback. */
+  /** All sites, kept in memory: DuckDB locks its file to one process, so this copy is authoritative and
+   * site lookups on every request cost no query. Frozen, so they are handed out as they are (no copy per
+   * lookup). Reloaded from the table after a rollback. */
   private readonly sites = new Map<string, Readonly<Site>>();
   private readonly commits: GroupCommit;
   private readonly io: DuckDbSeriesIo;

@@ -115,16 +115,6 @@ export class EnergyCache {
       const base = index * BLOCK_BUCKETS;
       const from = Math.max(firstBucket, base) - base;
       const to = Math.min(endBucket, base + BLOCK_BUCKETS) - base;
-      if (blocks.length === 1) {
-        // One kind stored for the channel (the usual case): no precedence to resolve.
-        const { energyWh, coverage } = blocks[0]!;
-        for (let i = from; i < to; i++) {
-          const e = energyWh[i]!;
-          if (Number.isNaN(e)) continue;
-          out.push({ bucketStartMs: (base + i) * BUCKET_MS, energyWh: e, coverage: coverage?.[i] ?? 1 });
-        }
-        continue;
-      }
       for (let i = from; i < to; i++) {
         for (const b of blocks) {
           const energyWh = b.energyWh[i]!;

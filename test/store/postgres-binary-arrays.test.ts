@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { int8Array, textArray } from '../../src/store/postgres-binary-arrays.ts';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
+import { createTestDatabase, EDGE_INT8S, type TestDatabase } from '../support/postgres.ts';
 import { selectedBackends } from '../support/store-backends.ts';
 
 if (selectedBackends().some((b) => b.name === 'postgres')) {
@@ -24,16 +24,7 @@ if (selectedBackends().some((b) => b.name === 'postgres')) {
     });
 
     it('reads back as written', async () => {
-      const ints = [
-        0,
-        1,
-        -1,
-        2 ** 31,
-        -(2 ** 31) - 1,
-        2 ** 32,
-        Number.MAX_SAFE_INTEGER,
-        Number.MIN_SAFE_INTEGER,
-      ];
+      const ints = EDGE_INT8S;
       const texts = ['', 'home', 'Zürich ⚡ 東京', 'a,b "c" {d}\\e', 'NULL'];
       const r = await client.query({
         text: 'SELECT $1::bigint[] AS i, $2::text[] AS t, $3::bigint[] AS ei, $4::text[] AS et',

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { BinaryCopyWriter } from '../../src/store/postgres-binary-copy.ts';
 import { copyBinary } from '../../src/store/postgres-copy.ts';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
+import { createTestDatabase, EDGE_INT8S, type TestDatabase } from '../support/postgres.ts';
 import { selectedBackends } from '../support/store-backends.ts';
 
 if (selectedBackends().some((b) => b.name === 'postgres')) {
@@ -27,16 +27,7 @@ if (selectedBackends().some((b) => b.name === 'postgres')) {
     });
 
     it('writes every value so that it reads back the same', async () => {
-      const ints = [
-        0,
-        1,
-        -1,
-        2 ** 31,
-        -(2 ** 31) - 1,
-        2 ** 32,
-        Number.MAX_SAFE_INTEGER,
-        Number.MIN_SAFE_INTEGER,
-      ];
+      const ints = EDGE_INT8S;
       const doubles = [
         0,
         -0,

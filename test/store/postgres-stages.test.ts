@@ -3,13 +3,12 @@
 // reads for late data queue behind them. The batch must still be one transaction (DESIGN §5: accepted or
 // rejected as a whole) whose buckets equal a full recomputation by the pure normalizer (§3.1).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import pg from 'pg';
 import type { Reading } from '../../src/domain/reading.ts';
 import { normalizeKind } from '../../src/normalize/normalize-series.ts';
-import { openPostgresStore, type PostgresStore } from '../../src/store/postgres-store.ts';
 import { assertSameBuckets, MIN, reading, T0 } from '../support/bucket-asserts.ts';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
+import { usePostgresStores } from '../support/postgres-stores.ts';
 import { selectedBackends } from '../support/store-backends.ts';
 
 /** One power reading a minute for `site` over minutes [from, to), plus `offsetMs` (late data between). */
@@ -34,24 +33,10 @@ function batchOf(sites: readonly string[], from: number, to: number): Reading[] 
 
 if (selectedBackends().some((b) => b.name === 'postgres')) {
   describe('PostgreSQL store: a batch written in stages', () => {
-    let db: TestDatabase;
-    const stores: PostgresStore[] = [];
-    before(async () => {
-      db = await createTestDatabase();
-    });
-    after(async () => {
-      for (const s of stores) await s.close().catch(() => undefined);
-      await db?.drop();
-    });
-
-    async function open(url: string): Promise<PostgresStore> {
-      const store = await openPostgresStore({ url, readers: 1 });
-      stores.push(store);
-      return store;
-    }
+    const { db, open } = usePostgresStores();
 
     it('equals the pure normalizer for extended, late and new series (§3.1)', async () => {
-      const store = await open(await db.freshSchemaUrl());
+      const store = await open(await db().freshSchemaUrl());
       const known = Array.from({ length: 60 }, (_, i) => `s${i}`);
       const added = Array.from({ length: 10 }, (_, i) => `n${i}`);
       const all = new Map<string, Reading[]>();
@@ -83,7 +68,7 @@ if (selectedBackends().some((b) => b.name === 'postgres')) {
     });
 
     it('rejects the whole batch when one stage fails, naming that failure (§5)', async () => {
-      const url = await db.freshSchemaUrl();
+      const url = await db().freshSchemaUrl();
       const store = await open(url);
       const sites = Array.from({ length: 40 }, (_, i) => `f${i}`);
       const client = new pg.Client({ connectionString: url });

@@ -4,11 +4,10 @@
 // a stale one must then run the batch again from the database, and the result must equal one store
 // writing everything.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Reading } from '../../src/domain/reading.ts';
-import { openPostgresStore, type PostgresStore } from '../../src/store/postgres-store.ts';
 import { MIN, reading, T0 } from '../support/bucket-asserts.ts';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.ts';
+import { usePostgresStores } from '../support/postgres-stores.ts';
 import { selectedBackends } from '../support/store-backends.ts';
 
 /** Minutes [from, from + 7) of one power series, with values that differ per minute. */
@@ -20,24 +19,10 @@ function minutes(from: number): Reading[] {
 
 if (selectedBackends().some((b) => b.name === 'postgres')) {
   describe('PostgreSQL store: writers taking turns on one series', () => {
-    let db: TestDatabase;
-    const stores: PostgresStore[] = [];
-    before(async () => {
-      db = await createTestDatabase();
-    });
-    after(async () => {
-      for (const s of stores) await s.close().catch(() => undefined);
-      await db?.drop();
-    });
-
-    async function open(url: string): Promise<PostgresStore> {
-      const store = await openPostgresStore({ url, readers: 1 });
-      stores.push(store);
-      return store;
-    }
+    const { db, open } = usePostgresStores();
 
     it('gives the buckets and readings of one writer', async () => {
-      const url = await db.freshSchemaUrl();
+      const url = await db().freshSchemaUrl();
       const a = await open(url);
       const b = await open(url);
       const all: Reading[] = [];
@@ -47,7 +32,7 @@ if (selectedBackends().some((b) => b.name === 'postgres')) {
         const summary = await (turn % 2 === 0 ? a : b).ingest(batch);
         assert.equal(summary.stored, batch.length);
       }
-      const one = await open(await db.freshSchemaUrl());
+      const one = await open(await db().freshSchemaUrl());
       await one.ingest(all);
       assert.deepEqual(await a.buckets({ siteId: 'home' }), await one.buckets({ siteId: 'home' }));
       assert.deepEqual(await b.readings({ siteId: 'home' }), await one.readings({ siteId: 'home' }));

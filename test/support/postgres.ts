@@ -48,3 +48,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/** bigint values at the edges of the 32-bit halves and of the safe integers, for encoding round trips. */
+export const EDGE_INT8S: readonly number[] = [
+  0,
+  1,
+  -1,
+  2 ** 31,
+  -(2 ** 31) - 1,
+  2 ** 32,
+  Number.MAX_SAFE_INTEGER,
+  Number.MIN_SAFE_INTEGER,
+];
