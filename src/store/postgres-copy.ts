@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { BinaryCopyWriter } from './postgres-binary-copy.ts';
+import type { BinaryCopyWriter } from './postgres-binary-copy.ts';
 
 /** Characters COPY's text format gives a meaning: the backslash, the column and row separators. */
 const SPECIAL = /[\\\t\n\r]/;
@@ -47,70 +47,6 @@ export async function copyRows(
     if (buf.length > 0) yield buf;
   }
   await pipeline(Readable.from(chunks(), { objectMode: false }), client.query(copyFrom(sql)));
-}
-
-/**
- * A binary COPY ... FROM STDIN in progress: rows go to `writer`, `send` hands the writer's filled buffers to
- * the connection (whole 64 KiB chunks: each socket write is a system call, and sending slice by slice
- * measured a sixth of the ingest's JavaScript time), `end` sends the rest, completes the COPY and waits for
- * the server, `cancel` abandons it. `settled` resolves (never rejects) once the COPY is over, whichever
- * way: the connection is free for the next statement.
- */
-export interface OpenCopy {
-  readonly writer: BinaryCopyWriter;
-  readonly settled: Promise<void>;
-  send(): void;
-  end(): Promise<void>;
-  cancel(): Promise<void>;
-}
-
-/**
- * Starts a binary COPY on `client`: the statement goes out now, or once `after` has settled (the
- * statements the caller runs before it on this connection). Rows may be written and sent before that: the
- * stream holds them until the server is ready for them. Until `end` or `cancel`, the connection runs
- * nothing else.
- */
-export function startCopy(client: pg.ClientBase, sql: string, after?: Promise<unknown>): OpenCopy {
-  const writer = new BinaryCopyWriter();
-  const stream = copyFrom(sql);
-  let submitted = false;
-  let cancelled = false;
-  let settleUnsent: () => void = () => undefined;
-  const done = new Promise<void>((resolve, reject) => {
-    stream.on('finish', resolve);
-    stream.on('error', reject);
-    settleUnsent = resolve;
-  });
-  // Observed by end or cancel; until then a failure must not count as unhandled.
-  done.catch(() => undefined);
-  const submit = () => {
-    if (cancelled) return;
-    submitted = true;
-    client.query(stream);
-  };
-  if (after === undefined) submit();
-  else after.then(submit, submit);
-  const send = (buffers: Buffer[]) => {
-    for (const b of buffers) stream.write(b);
-  };
-  return {
-    writer,
-    settled: done.catch(() => undefined),
-    send: () => send(writer.takeFilled()),
-    async end() {
-      send(writer.finish());
-      stream.end();
-      await done;
-    },
-    async cancel() {
-      cancelled = true;
-      // Never sent: nothing reached the server.
-      if (!submitted) settleUnsent();
-      // CopyFail: the server ends the COPY with an error and the connection can take the ROLLBACK.
-      else stream.destroy(new Error('COPY abandoned'));
-      await done.catch(() => undefined);
-    },
-  };
 }
 
 /** Runs a binary COPY ... FROM STDIN of the rows a BinaryCopyWriter holds (the writer is finished here). */

@@ -2,13 +2,19 @@
 // buckets written by binary COPY, stale buckets removed by one set-based DELETE, and each written series'
 // version bumped, all on the writer connection inside the caller's transaction. One instance serves one
 // ingest job: writes are gathered (the raw log streamed into an open COPY) and sent in stages while the
-// engine normalizes (see `stage`); `flush` sends the last stage and waits for all of them.
+// engine normalizes (see `stage`), all of them in one pipeline (postgres-pipeline.ts) until a read or the
+// end of the job; `flush` sends the last stage and waits for all of them.
 import type pg from 'pg';
 import { type Reading, type SeriesReading, seriesKindKey } from '../domain/reading.ts';
 import { DAY_MS } from '../domain/time.ts';
 import type { BucketWindow, KindBucket, SeriesIo, SeriesRef } from './incremental-ingest.ts';
 import { int8Array, textArray } from './postgres-binary-arrays.ts';
-import { type OpenCopy, startCopy } from './postgres-copy.ts';
+import { Pipeline, type PipelinedCopy } from './postgres-pipeline.ts';
+
+const RAW_LOG_COPY =
+  'COPY reading_chunks (site_id, channel, kind, first_ms, last_ms, t_ms, end_ms, value, received_ms) FROM STDIN (FORMAT binary)';
+const BUCKETS_COPY = `COPY buckets (site_id, channel, bucket_start_ms, kind, kind_rank, energy_wh, positive_wh, negative_wh,
+                     coverage, samples, min_power_w, max_power_w, quality) FROM STDIN (FORMAT binary)`;
 
 const SERIES = 'site_id = $1 AND channel = $2 AND kind = $3';
 /** Chunks that may hold an instant in [$4, $5]: a chunk spans less than a day (see the migration). */
@@ -33,24 +39,24 @@ interface WrittenSeries extends SeriesRef {
 /**
  * Readings appended between two stages. A stage's bucket statements run on the server while the engine
  * normalizes the next slices, so only the last stage is left when the batch ends: the smaller a stage, the
- * shorter that wait, but each stage costs a few round trips and a COPY restart.
+ * shorter that wait, but each stage costs a few statements and a COPY restart.
  */
 const STAGE_READINGS = 8_192;
 
 export class PostgresSeriesIo implements SeriesIo {
-  /** The raw log's COPY while it is open (between appendReadings and the next read or flush). */
-  private append: OpenCopy | undefined;
+  /** The writes sent since the last read, while they run (between the first write and a read or flush). */
+  private pipeline: Pipeline | undefined;
+  /** The raw log's COPY while it is open in the pipeline (between appendReadings and the next stage). */
+  private append: PipelinedCopy | undefined;
   private windows: BucketWindow[] = [];
   private buckets: KindBucket[] = [];
   /** Series written since the last stage (seriesKindKey to the series and its latest receive time). */
   private series = new Map<string, WrittenSeries>();
   /** Readings appended since the last stage. */
   private unstaged = 0;
-  /** Statements queued on the connection by `stage` and not yet waited for; none of them rejects. */
-  private queued: Promise<void>[] = [];
   /** The last statement queued on the connection, settled (never rejecting) when it is over. */
   private last: Promise<unknown> = Promise.resolve();
-  /** Set when a queued statement failed: the transaction is aborted and the batch fails with `failure`. */
+  /** Set when a write failed: the transaction is aborted (or stale) and the batch fails with `failure`. */
   private failed = false;
   private failure: unknown;
 
@@ -64,10 +70,13 @@ export class PostgresSeriesIo implements SeriesIo {
   ) {}
 
   /**
-   * A read on the writer connection. It runs after the statements queued before it; when one of those
-   * failed, the transaction is aborted and so is this read: its error names that failure, not the abort.
+   * A read on the writer connection. It runs after the writes sent before it (their pipeline ends here);
+   * when one of those failed, the transaction is aborted and so is this read: its error names that failure,
+   * not the abort.
    */
   private async read(q: pg.QueryConfig): Promise<pg.QueryResult> {
+    await this.endPipeline();
+    if (this.failed) throw this.failure;
     try {
       return await this.run(() => this.client.query(q));
     } catch (e) {
@@ -85,9 +94,33 @@ export class PostgresSeriesIo implements SeriesIo {
     return result;
   }
 
+  /** The open pipeline, or a new one, submitted once the statements before it are over. */
+  private writes(): Pipeline {
+    if (this.pipeline === undefined) {
+      const p = new Pipeline((e) => {
+        if (this.failed) return;
+        this.failed = true;
+        this.failure = e;
+      });
+      this.last.then(() => this.client.query(p)).catch((e: unknown) => p.handleError(e));
+      this.last = p.settled;
+      this.pipeline = p;
+    }
+    return this.pipeline;
+  }
+
+  /** Ends the open pipeline, if any (the raw log's COPY with it), and waits for the server to have run it. */
+  private async endPipeline(): Promise<void> {
+    const p = this.pipeline;
+    if (p === undefined) return;
+    this.append?.end();
+    this.append = undefined;
+    this.pipeline = undefined;
+    await p.end().catch(() => undefined);
+  }
+
   /** Distinct instants of the series in [fromMs, toMs], ascending. */
   private async instantsIn(s: SeriesRef, fromMs: number, toMs: number): Promise<number[]> {
-    await this.closeAppend();
     const r = await this.read({
       name: 'wl-instants-in',
       text: `SELECT DISTINCT u FROM reading_chunks, unnest(t_ms) u
@@ -99,8 +132,7 @@ export class PostgresSeriesIo implements SeriesIo {
 
   /** First and last instant the series may have (bounds, from the chunk keys), or null when it is empty. */
   private async bounds(s: SeriesRef): Promise<{ minMs: number; maxMs: number } | null> {
-    // A read waits for the open COPY to end: the connection runs one statement at a time.
-    await this.closeAppend();
+    // A read waits for the writes sent before it: the connection runs one statement at a time.
     const r = await this.read({
       name: 'wl-series-bounds',
       text: `SELECT (SELECT last_ms FROM reading_chunks WHERE ${SERIES} ORDER BY last_ms LIMIT 1) AS lo,
@@ -156,7 +188,6 @@ export class PostgresSeriesIo implements SeriesIo {
   async readingsAround(s: SeriesRef, fromMs: number, toMs: number): Promise<SeriesReading[]> {
     const lo = (await this.lastBefore(s, fromMs)) ?? fromMs;
     const hi = (await this.distinctAfter(s, toMs, 1))[0] ?? toMs;
-    await this.closeAppend();
     const r = await this.read({
       name: 'wl-readings-around',
       text: `SELECT DISTINCT ON (u.t) u.t, u.e, u.v, u.r FROM reading_chunks c,
@@ -222,51 +253,37 @@ export class PostgresSeriesIo implements SeriesIo {
   }
 
   /** Starts the raw log's COPY now if none is open, so that the server is ready when rows come. */
-  openAppend(): OpenCopy {
-    if (this.append === undefined) {
-      this.append = startCopy(
-        this.client,
-        'COPY reading_chunks (site_id, channel, kind, first_ms, last_ms, t_ms, end_ms, value, received_ms) FROM STDIN (FORMAT binary)',
-        this.last,
-      );
-      this.last = this.append.settled;
-    }
+  openAppend(): PipelinedCopy {
+    if (this.append === undefined) this.append = this.writes().copy(RAW_LOG_COPY);
     return this.append;
   }
 
-  /** Ends the open COPY, if any, and waits for the server to have stored it. */
-  private async closeAppend(): Promise<void> {
-    const copy = this.append;
-    if (copy === undefined) return;
-    this.append = undefined;
-    await copy.end();
-  }
-
-  /** Abandons what was not flushed: the open COPY is cancelled, so the connection can roll back. */
+  /** Abandons what was not flushed: the open COPY fails, so the connection can roll back. */
   async abort(): Promise<void> {
-    const copy = this.append;
+    const p = this.pipeline;
+    this.pipeline = undefined;
     this.append = undefined;
     this.windows = [];
     this.buckets = [];
     this.series.clear();
-    if (copy !== undefined) await copy.cancel();
-    await this.settled();
+    if (p !== undefined) await p.cancel();
+    await this.last;
   }
 
   /** Writes what appendReadings and replaceBuckets gathered and waits for every stage; the caller then
    * commits. */
   async flush(): Promise<void> {
     this.stage();
-    await this.settled();
+    await this.endPipeline();
     if (this.failed) throw this.failure;
   }
 
   /**
-   * Sends what was gathered since the last stage: ends the raw log's COPY, then queues the DELETE of the
-   * windows' stored buckets with the version bump, and the COPY of the new buckets, without waiting for
-   * them. The connection runs them in order while the engine normalizes the next slices (the next
-   * appendReadings opens a new COPY, queued behind them), all in the caller's transaction. A stage holds
-   * whole series (the engine hands them so), so its DELETE never removes another stage's buckets.
+   * Sends what was gathered since the last stage: ends the raw log's COPY, then the DELETE of the windows'
+   * stored buckets with the version bump, and the COPY of the new buckets, without waiting for them. The
+   * server runs them in order while the engine normalizes the next slices (the next appendReadings opens a
+   * new COPY behind them), all in the caller's transaction. A stage holds whole series (the engine hands
+   * them so), so its DELETE never removes another stage's buckets.
    */
   private stage(): void {
     const copy = this.append;
@@ -278,27 +295,11 @@ export class PostgresSeriesIo implements SeriesIo {
     this.buckets = [];
     this.series = new Map();
     this.unstaged = 0;
-    if (copy !== undefined) this.track(copy.end());
-    if (old.length > 0 || written.size > 0) this.track(this.run(() => this.deleteAndBump(old, written)));
-    if (buckets.length > 0) this.track(this.run(() => this.copyBuckets(buckets)));
-  }
-
-  /** Keeps a queued statement for `settled`, noting the first failure (the ones after it fail as aborted). */
-  private track(done: Promise<void>): void {
-    this.queued.push(
-      done.catch((e: unknown) => {
-        if (this.failed) return;
-        this.failed = true;
-        this.failure = e;
-      }),
-    );
-  }
-
-  /** Waits for every queued statement. */
-  private async settled(): Promise<void> {
-    const queued = this.queued;
-    this.queued = [];
-    await Promise.all(queued);
+    copy?.end();
+    // The transaction is aborted already (or a series was stale): nothing more is worth sending.
+    if (this.failed) return;
+    if (old.length > 0 || written.size > 0) this.deleteAndBump(old, written);
+    if (buckets.length > 0) this.copyBuckets(buckets);
   }
 
   /** Notes a series written by this batch and its latest receive time, for bumpVersions. */
@@ -316,10 +317,7 @@ export class PostgresSeriesIo implements SeriesIo {
    * Only the series whose version did not move by exactly this write come back (none, as a rule): for the
    * others the new version is the one this process last wrote plus one.
    */
-  private async deleteAndBump(
-    old: readonly BucketWindow[],
-    written: ReadonlyMap<string, WrittenSeries>,
-  ): Promise<void> {
+  private deleteAndBump(old: readonly BucketWindow[], written: ReadonlyMap<string, WrittenSeries>): void {
     const keys = [...written.keys()];
     const series = [...written.values()];
     // -1: no version known here, so the series always comes back.
@@ -329,8 +327,7 @@ export class PostgresSeriesIo implements SeriesIo {
     // a sort of the whole table for up to a thousand windows (10 ms at 9,000 buckets, growing with the
     // table); the index costs a few microseconds per window. Unnamed, so planned for its arrays each time:
     // the generic plan of a prepared statement measured several times slower.
-    const res = await this.client.query({
-      text: `WITH gone AS (
+    const text = `WITH gone AS (
                DELETE FROM buckets WHERE ctid = ANY (ARRAY(
                  SELECT x.ctid FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
                    AS w(site_id, channel, kind, from_ms, to_ms),
@@ -346,30 +343,31 @@ export class PostgresSeriesIo implements SeriesIo {
              SELECT u.i, b.version FROM bumped b
              JOIN unnest($6::text[], $7::text[], $8::text[], $10::bigint[]) WITH ORDINALITY AS u(s, c, k, before, i)
                ON b.site_id = u.s AND b.channel = u.c AND b.kind = u.k
-             WHERE b.version <> u.before + 1`,
-      values: [
-        textArray(old.map((w) => w.siteId)),
-        textArray(old.map((w) => w.channel)),
-        textArray(old.map((w) => w.kind)),
-        int8Array(old.map((w) => w.fromMs)),
-        int8Array(old.map((w) => w.toMs)),
-        textArray(series.map((w) => w.siteId)),
-        textArray(series.map((w) => w.channel)),
-        textArray(series.map((w) => w.kind)),
-        int8Array(series.map((w) => w.receivedMs)),
-        int8Array(before),
-      ],
+             WHERE b.version <> u.before + 1`;
+    const values = [
+      textArray(old.map((w) => w.siteId)),
+      textArray(old.map((w) => w.channel)),
+      textArray(old.map((w) => w.kind)),
+      int8Array(old.map((w) => w.fromMs)),
+      int8Array(old.map((w) => w.toMs)),
+      textArray(series.map((w) => w.siteId)),
+      textArray(series.map((w) => w.channel)),
+      textArray(series.map((w) => w.kind)),
+      int8Array(series.map((w) => w.receivedMs)),
+      int8Array(before),
+    ];
+    this.writes().query(text, values, (rows) => {
+      for (let i = 0; i < keys.length; i++) this.versions.set(keys[i]!, before[i]! + 1);
+      // Under the series' locks the versions cannot move: one that moved by more than this write moved
+      // before the transaction, so the cached tail it was normalized with may be stale.
+      let stale = false;
+      for (const [n, version] of rows) {
+        const i = Number(n) - 1;
+        if (before[i] !== -1) stale = true;
+        this.versions.set(keys[i]!, Number(version));
+      }
+      if (stale) throw new StaleSeriesError();
     });
-    for (let i = 0; i < keys.length; i++) this.versions.set(keys[i]!, before[i]! + 1);
-    // Under the series' locks the versions cannot move: one that moved by more than this write moved
-    // before the transaction, so the cached tail it was normalized with may be stale.
-    let stale = false;
-    for (const row of res.rows) {
-      const i = Number(row.i) - 1;
-      if (before[i] !== -1) stale = true;
-      this.versions.set(keys[i]!, Number(row.version));
-    }
-    if (stale) throw new StaleSeriesError();
   }
 
   /** Gathers the windows and buckets to write with the next stage (after the raw log's COPY has ended). */
@@ -379,13 +377,8 @@ export class PostgresSeriesIo implements SeriesIo {
     if (this.unstaged >= STAGE_READINGS) this.stage();
   }
 
-  private async copyBuckets(buckets: readonly KindBucket[]): Promise<void> {
-    if (buckets.length === 0) return;
-    const copy = startCopy(
-      this.client,
-      `COPY buckets (site_id, channel, bucket_start_ms, kind, kind_rank, energy_wh, positive_wh, negative_wh,
-                     coverage, samples, min_power_w, max_power_w, quality) FROM STDIN (FORMAT binary)`,
-    );
+  private copyBuckets(buckets: readonly KindBucket[]): void {
+    const copy = this.writes().copy(BUCKETS_COPY);
     const w = copy.writer;
     for (const b of buckets) {
       w.row(13);
@@ -403,6 +396,6 @@ export class PostgresSeriesIo implements SeriesIo {
       w.float8(b.maxPowerW);
       w.text(b.quality);
     }
-    await copy.end();
+    copy.end();
   }
 }
