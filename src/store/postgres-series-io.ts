@@ -55,7 +55,7 @@ export class PostgresSeriesIo implements SeriesIo {
   /** Readings appended since the last stage. */
   private unstaged = 0;
   /** The last statement queued on the connection, settled (never rejecting) when it is over. */
-  private last: Promise<unknown> = Promise.resolve();
+  private last: Promise<unknown>;
   /** Set when a write failed: the transaction is aborted (or stale) and the batch fails with `failure`. */
   private failed = false;
   private failure: unknown;
@@ -63,11 +63,15 @@ export class PostgresSeriesIo implements SeriesIo {
   /**
    * @param versions the series versions this process wrote last, updated here as it writes (seriesKindKey
    *   to version); the store validates its cached tails against them.
+   * @param after settles when the statements sent before this job's are over (its transaction's locks)
    */
   constructor(
     private readonly client: pg.ClientBase,
     private readonly versions: Map<string, number>,
-  ) {}
+    after: Promise<unknown> = Promise.resolve(),
+  ) {
+    this.last = after.catch(() => undefined);
+  }
 
   /**
    * A read on the writer connection. It runs after the writes sent before it (their pipeline ends here);
