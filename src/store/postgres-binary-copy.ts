@@ -104,29 +104,58 @@ export class BinaryCopyWriter {
 
   /** A bigint[] of `count` elements, element i being `at(i)`; null elements are NULL. */
   int8Array(count: number, at: (i: number) => number | null): void {
-    const start = this.arrayStart(count, INT8_OID);
-    let nulls = 0;
+    const start = this.int8ArrayStart(count);
+    let nulls = false;
     for (let i = 0; i < count; i++) {
       const v = at(i);
       if (v === null) {
-        this.i32(-1);
-        nulls++;
-      } else {
-        this.i32(8);
-        this.putInt8(v);
-      }
+        this.nullElement();
+        nulls = true;
+      } else this.int8Element(v);
     }
     this.arrayEnd(start, nulls);
   }
 
   /** A double precision[] of `count` elements, element i being `at(i)`. */
   float8Array(count: number, at: (i: number) => number): void {
-    const start = this.arrayStart(count, FLOAT8_OID);
-    for (let i = 0; i < count; i++) {
-      this.i32(8);
-      this.f64(toStored(at(i)));
-    }
-    this.arrayEnd(start, 0);
+    const start = this.float8ArrayStart(count);
+    for (let i = 0; i < count; i++) this.float8Element(at(i));
+    this.arrayEnd(start, false);
+  }
+
+  // Arrays element by element, for hot loops that read their values straight from the rows: a value handed
+  // through a callback (int8Array's `at`) is boxed on the way, which measured as much garbage as the
+  // readings' own fields. Start with int8ArrayStart or float8ArrayStart (room for `count` elements is
+  // reserved), write exactly `count` elements of that type, then arrayEnd with the start.
+
+  /** Starts a bigint[] of `count` elements; returns its start, for arrayEnd. */
+  int8ArrayStart(count: number): number {
+    return this.arrayStart(count, INT8_OID);
+  }
+
+  /** Starts a double precision[] of `count` elements; returns its start, for arrayEnd. */
+  float8ArrayStart(count: number): number {
+    return this.arrayStart(count, FLOAT8_OID);
+  }
+
+  int8Element(value: number): void {
+    this.i32(8);
+    this.putInt8(value);
+  }
+
+  float8Element(value: number): void {
+    this.i32(8);
+    this.f64(toStored(value));
+  }
+
+  nullElement(): void {
+    this.i32(-1);
+  }
+
+  /** Ends the array begun at `start`, noting whether any element was NULL. */
+  arrayEnd(start: number, hasNulls: boolean): void {
+    this.dv.setInt32(start, this.pos - start - 4);
+    if (hasNulls) this.dv.setInt32(start + 8, 1);
   }
 
   /** The buffers written so far, complete rows only if called between rows; the writer goes on after. */
@@ -166,11 +195,6 @@ export class BinaryCopyWriter {
     this.i32(count);
     this.i32(1);
     return start;
-  }
-
-  private arrayEnd(start: number, nulls: number): void {
-    this.dv.setInt32(start, this.pos - start - 4);
-    if (nulls > 0) this.dv.setInt32(start + 8, 1);
   }
 
   /** A bigint from a JavaScript number; a non-integer is refused, as the text format's parser would. */

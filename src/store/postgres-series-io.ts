@@ -239,17 +239,31 @@ export class PostgresSeriesIo implements SeriesIo {
         if (x.receivedMs > receivedMs) receivedMs = x.receivedMs;
       }
       const w = copy.writer;
-      const at = from;
       w.row(9);
       w.text(r.siteId);
       w.text(r.channel);
       w.text(r.kind);
       w.int8(firstMs);
       w.int8(lastMs);
-      w.int8Array(to - at, (i) => rows[at + i]!.tMs);
-      w.int8Array(to - at, (i) => rows[at + i]!.endMs);
-      w.float8Array(to - at, (i) => rows[at + i]!.value);
-      w.int8Array(to - at, (i) => rows[at + i]!.receivedMs);
+      let a = w.int8ArrayStart(to - from);
+      for (let i = from; i < to; i++) w.int8Element(rows[i]!.tMs);
+      w.arrayEnd(a, false);
+      a = w.int8ArrayStart(to - from);
+      let nulls = false;
+      for (let i = from; i < to; i++) {
+        const endMs = rows[i]!.endMs;
+        if (endMs === null) {
+          w.nullElement();
+          nulls = true;
+        } else w.int8Element(endMs);
+      }
+      w.arrayEnd(a, nulls);
+      a = w.float8ArrayStart(to - from);
+      for (let i = from; i < to; i++) w.float8Element(rows[i]!.value);
+      w.arrayEnd(a, false);
+      a = w.int8ArrayStart(to - from);
+      for (let i = from; i < to; i++) w.int8Element(rows[i]!.receivedMs);
+      w.arrayEnd(a, false);
       this.touched(r, receivedMs);
       from = to;
     }
