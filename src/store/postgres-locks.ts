@@ -19,13 +19,21 @@ export function siteLock(siteId: string): string {
   return `site\u0000${siteId}`;
 }
 
+const NEW_SITE = 'new-site\u0000';
+const SITE = 'site\u0000';
+
 /** The site a new-site or site lock name refers to, else undefined. */
 export function siteOfLock(name: string): { siteId: string; onlyIfNew: boolean } | undefined {
-  const [tag, siteId] = name.split('\u0000', 2);
-  if (siteId === undefined) return undefined;
-  if (tag === 'new-site') return { siteId, onlyIfNew: true };
-  if (tag === 'site') return { siteId, onlyIfNew: false };
+  // By prefix, not split: a batch hands over a thousand series names, and none of them is a site's.
+  if (name.startsWith(NEW_SITE)) return { siteId: field(name, NEW_SITE.length), onlyIfNew: true };
+  if (name.startsWith(SITE)) return { siteId: field(name, SITE.length), onlyIfNew: false };
   return undefined;
+}
+
+/** The text from `from` to the next NUL or the end. */
+function field(name: string, from: number): string {
+  const end = name.indexOf('\u0000', from);
+  return end < 0 ? name.slice(from) : name.slice(from, end);
 }
 
 /** Advisory locks are striped: a name maps to one of LOCK_STRIPES ids, so one transaction holds at most
