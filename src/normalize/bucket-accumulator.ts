@@ -16,6 +16,10 @@ interface Acc {
 
 const MS_PER_HOUR = 3_600_000;
 
+function byStart(x: Bucket, y: Bucket): number {
+  return x.bucketStartMs - y.bucketStartMs;
+}
+
 /**
  * Collects energy spread over time into 15-minute buckets. Pieces must be added in order of their start
  * (the normalizers walk sorted readings), so that overlapping pieces count once towards coverage.
@@ -156,6 +160,10 @@ export class BucketAccumulator {
         quality: a.estimated ? 'estimated' : a.coveredMs >= BUCKET_MS ? 'measured' : 'partial',
       });
     }
-    return out.sort((x, y) => x.bucketStartMs - y.bucketStartMs);
+    // Buckets are created in time order as a rule (readings come sorted): sorted only when they were not.
+    for (let i = 1; i < out.length; i++) {
+      if (out[i - 1]!.bucketStartMs > out[i]!.bucketStartMs) return out.sort(byStart);
+    }
+    return out;
   }
 }

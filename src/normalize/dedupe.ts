@@ -15,6 +15,20 @@ export function dedupeReadings<R extends SeriesReading>(readings: readonly R[]):
     }
   }
   if (sorted) return readings.slice();
+  return sortAndDedupe(readings);
+}
+
+/** `readings` themselves when they are already sorted and de-duplicated (strictly increasing time), else as
+ * dedupeReadings returns them: for readers, which need no copy of their own (ingest calls this for every
+ * series of every batch). */
+export function sortedUnique<R extends SeriesReading>(readings: readonly R[]): readonly R[] {
+  for (let i = 1; i < readings.length; i++) {
+    if (!(readings[i]!.tMs > readings[i - 1]!.tMs)) return sortAndDedupe(readings);
+  }
+  return readings;
+}
+
+function sortAndDedupe<R extends SeriesReading>(readings: readonly R[]): R[] {
   const indexed = readings.map((r, i) => ({ r, i }));
   indexed.sort((a, b) => a.r.tMs - b.r.tMs || a.r.receivedMs - b.r.receivedMs || a.i - b.i);
   const out: R[] = [];
@@ -43,9 +57,20 @@ export function typicalSpacingMs(
   window: number,
   fallbackMs: number,
 ): number {
-  const intervals: number[] = [];
-  for (let i = sorted.length - 1; i > 0 && intervals.length < window; i--) {
-    intervals.push(sorted[i]!.tMs - sorted[i - 1]!.tMs);
+  // The intervals are kept in ascending order as they come (insertion into a list of at most `window`),
+  // rather than collected, copied and sorted by median(): this runs for every series of every batch.
+  const s: number[] = [];
+  for (let i = sorted.length - 1; i > 0 && s.length < window; i--) {
+    const v = sorted[i]!.tMs - sorted[i - 1]!.tMs;
+    let j = s.length;
+    s.push(v);
+    while (j > 0 && s[j - 1]! > v) {
+      s[j] = s[j - 1]!;
+      j--;
+    }
+    s[j] = v;
   }
-  return intervals.length === 0 ? fallbackMs : median(intervals);
+  if (s.length === 0) return fallbackMs;
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }

@@ -1,7 +1,7 @@
 import type { Bucket } from '../domain/bucket.ts';
 import { KIND_PRECEDENCE, type ReadingKind, type SeriesReading } from '../domain/reading.ts';
 import { type CounterJump, counterDeltas } from './counter-deltas.ts';
-import { dedupeReadings, typicalSpacingMs } from './dedupe.ts';
+import { sortedUnique, typicalSpacingMs } from './dedupe.ts';
 import { integratePower } from './integrate-power.ts';
 import { type NormalizeOptions, resolveOptions } from './options.ts';
 import { spreadIntervals } from './spread-intervals.ts';
@@ -27,9 +27,9 @@ export function normalizeKind(
   tailSpacingMs?: number,
 ): NormalizedKind {
   const opts = resolveOptions(options);
-  // Ingest passes one kind only: no filtered copy then (dedupeReadings copies anyway).
-  const ofKind = readings.every((r) => r.kind === kind) ? readings : readings.filter((r) => r.kind === kind);
-  const sorted = dedupeReadings(ofKind);
+  // Ingest passes one kind only, sorted and de-duplicated: no filtered copy then, and no sorted one.
+  const ofKind = allOfKind(readings, kind) ? readings : readings.filter((r) => r.kind === kind);
+  const sorted = sortedUnique(ofKind);
   const spacing = tailSpacingMs ?? typicalSpacingMs(sorted, opts.spacingWindow, opts.defaultSpacingMs);
   if (kind === 'counter') {
     const { acc, resetsMs, jumps } = counterDeltas(sorted, opts);
@@ -40,6 +40,11 @@ export function normalizeKind(
       ? integratePower(sorted, opts, spacing)
       : spreadIntervals(sorted, spacing, opts.maxSpreadMs);
   return { kind, buckets: acc.buckets(), resetsMs: [], jumps: [], tailSpacingMs: spacing };
+}
+
+function allOfKind(readings: readonly SeriesReading[], kind: ReadingKind): boolean {
+  for (let i = 0; i < readings.length; i++) if (readings[i]!.kind !== kind) return false;
+  return true;
 }
 
 /**

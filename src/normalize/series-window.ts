@@ -6,6 +6,7 @@
 import type { Bucket } from '../domain/bucket.ts';
 import type { ReadingKind, SeriesReading } from '../domain/reading.ts';
 import { BUCKET_MS, bucketFloor } from '../domain/time.ts';
+import type { CounterJump } from './counter-deltas.ts';
 import { dedupeReadings } from './dedupe.ts';
 import { type NormalizedKind, normalizeKind } from './normalize-series.ts';
 import type { NormalizeOptions } from './options.ts';
@@ -25,13 +26,14 @@ export function normalizeWindow(
   options: Partial<NormalizeOptions>,
 ): NormalizedKind {
   const all = normalizeKind(kind, readings, options);
-  const inside = (ms: number) => ms >= fromMs && ms < toMs;
-  return {
-    ...all,
-    buckets: all.buckets.filter((b) => inside(b.bucketStartMs)),
-    resetsMs: all.resetsMs.filter(inside),
-    jumps: all.jumps.filter((j) => inside(j.toMs)),
-  };
+  // Loops rather than filters with a closure: this runs for every series of every batch.
+  const buckets: Bucket[] = [];
+  for (const b of all.buckets) if (b.bucketStartMs >= fromMs && b.bucketStartMs < toMs) buckets.push(b);
+  const resetsMs: number[] = [];
+  for (const ms of all.resetsMs) if (ms >= fromMs && ms < toMs) resetsMs.push(ms);
+  const jumps: CounterJump[] = [];
+  for (const j of all.jumps) if (j.toMs >= fromMs && j.toMs < toMs) jumps.push(j);
+  return { kind: all.kind, buckets, resetsMs, jumps, tailSpacingMs: all.tailSpacingMs };
 }
 
 /**

@@ -4,7 +4,7 @@
 import type { Bucket, SeriesBucket } from '../domain/bucket.ts';
 import { KIND_PRECEDENCE, type Reading, type ReadingKind, type SeriesReading } from '../domain/reading.ts';
 import { bucketCeil, bucketFloor } from '../domain/time.ts';
-import { dedupeReadings } from '../normalize/dedupe.ts';
+import { dedupeReadings, sortedUnique } from '../normalize/dedupe.ts';
 import { type NormalizeOptions, resolveOptions } from '../normalize/options.ts';
 import {
   EMPTY_TAIL,
@@ -112,7 +112,7 @@ export class IncrementalIngest {
       const first = group[0]!;
       const ref: SeriesRef = { siteId: first.siteId, channel: first.channel, kind: first.kind };
       const options = this.optionsOf(ref.siteId);
-      const incoming = dedupeReadings(group);
+      const incoming = sortedUnique(group);
       const plan = await this.plan(io, key, ref, incoming, options);
       // Both lists are sorted and de-duplicated: when every new reading comes after the stored ones (a
       // series that grows, the usual case), none can equal a stored one and the concatenation is merged.
@@ -146,7 +146,7 @@ export class IncrementalIngest {
           kindRank,
         });
       }
-      for (const r of fresh) toAppend.push(r);
+      for (let i = 0; i < fresh.length; i++) toAppend.push(fresh[i]!);
       if (plan.toMs === OPEN_END_MS) {
         // The window ran to the end: its recomputed buckets are now what is stored from plan.fromMs on.
         this.tails.set(key, tailWithBuckets(merged, options.spacingWindow, plan.fromMs, result.buckets));
