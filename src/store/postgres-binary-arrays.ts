@@ -22,7 +22,8 @@ function header(buf: Buffer, oid: number, count: number): number {
 export function int8Array(values: readonly number[]): Buffer {
   const buf = Buffer.allocUnsafe(20 + values.length * 12);
   let pos = header(buf, INT8_OID, values.length);
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
     if (!Number.isSafeInteger(v)) throw new RangeError(`not an integer for a bigint element: ${v}`);
     const hi = Math.floor(v / TWO_32);
     buf.writeInt32BE(8, pos);
@@ -36,11 +37,11 @@ export function int8Array(values: readonly number[]): Buffer {
 /** A text[] parameter (UTF-8, as is). */
 export function textArray(values: readonly string[]): Buffer {
   let bytes = 20;
-  for (const v of values) bytes += 4 + Buffer.byteLength(v, 'utf8');
+  for (let i = 0; i < values.length; i++) bytes += 4 + Buffer.byteLength(values[i]!, 'utf8');
   const buf = Buffer.allocUnsafe(bytes);
   let pos = header(buf, TEXT_OID, values.length);
-  for (const v of values) {
-    const n = buf.write(v, pos + 4, 'utf8');
+  for (let i = 0; i < values.length; i++) {
+    const n = buf.write(values[i]!, pos + 4, 'utf8');
     buf.writeInt32BE(n, pos);
     pos += 4 + n;
   }

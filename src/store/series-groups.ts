@@ -22,7 +22,10 @@ export function groupBySeriesKind<R extends Reading>(readings: readonly R[]): Ma
   const out = new Map<string, R[]>();
   let last: R | undefined;
   let group: R[] = [];
-  for (const r of readings) {
+  // Indexed, not for-of: the loop runs once per batch, and its iterator results measured a tenth of the
+  // ingest's garbage.
+  for (let i = 0; i < readings.length; i++) {
+    const r = readings[i]!;
     // Consecutive readings of one series (the usual shape of a payload) skip the lookups.
     if (
       last === undefined ||
