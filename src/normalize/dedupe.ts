@@ -40,13 +40,6 @@ function sortAndDedupe<R extends SeriesReading>(readings: readonly R[]): R[] {
   return out;
 }
 
-/** Median of a non-empty list of numbers. */
-export function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 /**
  * Typical spacing of a sorted, de-duplicated series: the median of its most recent `window` intervals,
  * or `fallbackMs` when it has a single reading. Only the tail is used so that the value, and the buckets
@@ -58,7 +51,7 @@ export function typicalSpacingMs(
   fallbackMs: number,
 ): number {
   // The intervals are kept in ascending order as they come (insertion into a list of at most `window`),
-  // rather than collected, copied and sorted by median(): this runs for every series of every batch.
+  // rather than collected, copied and sorted: this runs for every series of every batch.
   const s: number[] = [];
   for (let i = sorted.length - 1; i > 0 && s.length < window; i--) {
     const v = sorted[i]!.tMs - sorted[i - 1]!.tMs;

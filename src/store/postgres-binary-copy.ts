@@ -102,31 +102,10 @@ export class BinaryCopyWriter {
     this.f64(toStored(value));
   }
 
-  /** A bigint[] of `count` elements, element i being `at(i)`; null elements are NULL. */
-  int8Array(count: number, at: (i: number) => number | null): void {
-    const start = this.int8ArrayStart(count);
-    let nulls = false;
-    for (let i = 0; i < count; i++) {
-      const v = at(i);
-      if (v === null) {
-        this.nullElement();
-        nulls = true;
-      } else this.int8Element(v);
-    }
-    this.arrayEnd(start, nulls);
-  }
-
-  /** A double precision[] of `count` elements, element i being `at(i)`. */
-  float8Array(count: number, at: (i: number) => number): void {
-    const start = this.float8ArrayStart(count);
-    for (let i = 0; i < count; i++) this.float8Element(at(i));
-    this.arrayEnd(start, false);
-  }
-
-  // Arrays element by element, for hot loops that read their values straight from the rows: a value handed
-  // through a callback (int8Array's `at`) is boxed on the way, which measured as much garbage as the
-  // readings' own fields. Start with int8ArrayStart or float8ArrayStart (room for `count` elements is
-  // reserved), write exactly `count` elements of that type, then arrayEnd with the start.
+  // Arrays element by element, so that hot loops read their values straight from the rows: a value handed
+  // through a callback is boxed on the way, which measured as much garbage as the readings' own fields.
+  // Start with int8ArrayStart or float8ArrayStart (room for `count` elements is reserved), write exactly
+  // `count` elements of that type, then arrayEnd with the start.
 
   /** Starts a bigint[] of `count` elements; returns its start, for arrayEnd. */
   int8ArrayStart(count: number): number {

@@ -2,31 +2,20 @@
 // reads back as written (text in any script, bigints across the 32-bit boundary and negative), an empty
 // array is an empty array, and a non-integer bigint is refused before anything is sent.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
+import { describe, it } from 'node:test';
 import { int8Array, textArray } from '../../src/store/postgres-binary-arrays.ts';
-import { createTestDatabase, EDGE_INT8S, type TestDatabase } from '../support/postgres.ts';
+import { EDGE_INT8S } from '../support/postgres.ts';
+import { usePostgresClient } from '../support/postgres-stores.ts';
 import { selectedBackends } from '../support/store-backends.ts';
 
 if (selectedBackends().some((b) => b.name === 'postgres')) {
   describe('binary array parameters', () => {
-    let db: TestDatabase;
-    let client: pg.Client;
-    before(async () => {
-      db = await createTestDatabase();
-      client = new pg.Client({ connectionString: db.url });
-      client.setTypeParser(pg.types.builtins.INT8, Number);
-      await client.connect();
-    });
-    after(async () => {
-      await client?.end();
-      await db?.drop();
-    });
+    const client = usePostgresClient();
 
     it('reads back as written', async () => {
       const ints = EDGE_INT8S;
       const texts = ['', 'home', 'Zürich ⚡ 東京', 'a,b "c" {d}\\e', 'NULL'];
-      const r = await client.query({
+      const r = await client().query({
         text: 'SELECT $1::bigint[] AS i, $2::text[] AS t, $3::bigint[] AS ei, $4::text[] AS et',
         values: [int8Array(ints), textArray(texts), int8Array([]), textArray([])],
       });

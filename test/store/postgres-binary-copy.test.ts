@@ -2,28 +2,19 @@
 // script, bigints across the 32-bit boundary and negative, doubles with their special values, NULL array
 // elements), -0 reads back as 0 as it did in the text format, and a non-integer bigint is refused.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
+import { before, describe, it } from 'node:test';
 import { BinaryCopyWriter } from '../../src/store/postgres-binary-copy.ts';
 import { copyBinary } from '../../src/store/postgres-copy.ts';
-import { createTestDatabase, EDGE_INT8S, type TestDatabase } from '../support/postgres.ts';
+import { EDGE_INT8S } from '../support/postgres.ts';
+import { usePostgresClient } from '../support/postgres-stores.ts';
 import { selectedBackends } from '../support/store-backends.ts';
 
 if (selectedBackends().some((b) => b.name === 'postgres')) {
   describe('binary COPY', () => {
-    let db: TestDatabase;
-    let client: pg.Client;
+    const client = usePostgresClient();
     before(async () => {
-      db = await createTestDatabase();
-      client = new pg.Client({ connectionString: db.url });
-      client.setTypeParser(pg.types.builtins.INT8, Number);
-      await client.connect();
-      await client.query(`CREATE TABLE t (s text, n2 smallint, n4 integer, n8 bigint, d double precision,
+      await client().query(`CREATE TABLE t (s text, n2 smallint, n4 integer, n8 bigint, d double precision,
                             a8 bigint[], ad double precision[])`);
-    });
-    after(async () => {
-      await client?.end();
-      await db?.drop();
     });
 
     it('writes every value so that it reads back the same', async () => {
@@ -47,11 +38,18 @@ if (selectedBackends().some((b) => b.name === 'postgres')) {
         w.int4(i * 100_000 - 500_000);
         w.int8(n);
         w.float8(doubles[i]!);
-        w.int8Array(ints.length, (k) => (k === i ? null : ints[k]!));
-        w.float8Array(doubles.length, (k) => doubles[k]!);
+        const a8 = w.int8ArrayStart(ints.length);
+        ints.forEach((n, k) => {
+          if (k === i) w.nullElement();
+          else w.int8Element(n);
+        });
+        w.arrayEnd(a8, true);
+        const ad = w.float8ArrayStart(doubles.length);
+        for (const d of doubles) w.float8Element(d);
+        w.arrayEnd(ad, false);
       });
-      await copyBinary(client, 'COPY t FROM STDIN (FORMAT binary)', w);
-      const r = await client.query(
+      await copyBinary(client(), 'COPY t FROM STDIN (FORMAT binary)', w);
+      const r = await client().query(
         'SELECT s, n2, n4, n8, d, a8::text AS a8, ad::text AS ad FROM t ORDER BY n2',
       );
       assert.equal(r.rows.length, ints.length);
@@ -70,7 +68,8 @@ if (selectedBackends().some((b) => b.name === 'postgres')) {
       const w = new BinaryCopyWriter();
       w.row(1);
       assert.throws(() => w.int8(1.5), RangeError);
-      assert.throws(() => w.int8Array(1, () => 2 ** 53), RangeError);
+      w.int8ArrayStart(1);
+      assert.throws(() => w.int8Element(2 ** 53), RangeError);
     });
   });
 }

@@ -1,6 +1,8 @@
-// PostgreSQL stores for one describe block: a throw-away database created before its tests, and every
-// store opened through `open` closed, and the database dropped, after them.
+// PostgreSQL stores (or a plain client) for one describe block: a throw-away database created before its
+// tests, and every store opened through `open` closed (or the client ended), and the database dropped,
+// after them.
 import { after, before } from 'node:test';
+import pg from 'pg';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres-store.ts';
 import { createTestDatabase, type TestDatabase } from './postgres.ts';
 
@@ -32,5 +34,29 @@ export function usePostgresStores(): PostgresStores {
       stores.push(store);
       return store;
     },
+  };
+}
+
+/**
+ * Registers hooks for a throw-away database and one client on it (bigints read as numbers), ended and
+ * dropped after the block; call it inside a describe block. The returned function gives the client once the
+ * block's `before` hooks have run.
+ */
+export function usePostgresClient(): () => pg.Client {
+  let db: TestDatabase | undefined;
+  let client: pg.Client | undefined;
+  before(async () => {
+    db = await createTestDatabase();
+    client = new pg.Client({ connectionString: db.url });
+    client.setTypeParser(pg.types.builtins.INT8, Number);
+    await client.connect();
+  });
+  after(async () => {
+    await client?.end();
+    await db?.drop();
+  });
+  return () => {
+    if (client === undefined) throw new Error('the test client connects in a before hook');
+    return client;
   };
 }
