@@ -11,8 +11,57 @@ import {
   SQLNULL,
 } from '@duckdb/node-api';
 
+/**
+ * A connection's appenders, one per table, kept open across transactions. Creating an appender is a
+ * round trip through the thread pool, and on a busy server each round trip also waits for the event loop:
+ * two of them per group commit cost more than the appends themselves. A flush appends into whatever
+ * transaction the connection runs then. An appender whose flush failed is cleared and dropped, so the
+ * next append starts from a fresh one.
+ */
+export class TableAppenders {
+  private readonly open = new Map<string, DuckDBAppender>();
+
+  constructor(private readonly conn: DuckDBConnection) {}
+
+  /** Appends the rows `fill` writes to `table`, inside the connection's current transaction. */
+  async append(table: string, fill: (a: DuckDBAppender) => void): Promise<void> {
+    let a = this.open.get(table);
+    if (a === undefined) {
+      a = await this.conn.createAppender(table);
+      this.open.set(table, a);
+    }
+    try {
+      fill(a);
+      a.flushSync();
+    } catch (e) {
+      this.open.delete(table);
+      a.clear();
+      a.closeSync();
+      throw e;
+    }
+  }
+
+  /** Closes every appender (each holds nothing: every append was flushed). */
+  close(): void {
+    for (const a of this.open.values()) a.closeSync();
+    this.open.clear();
+  }
+}
+
+/** Where rows go: a connection (a new appender per call) or its kept appenders. */
+export type AppendTarget = DuckDBConnection | TableAppenders;
+
 /** Appends the rows `fill` writes to `table`, inside the connection's current transaction. */
 export async function appendTo(
+  target: AppendTarget,
+  table: string,
+  fill: (a: DuckDBAppender) => void,
+): Promise<void> {
+  if (target instanceof TableAppenders) return target.append(table, fill);
+  return appendOnce(target, table, fill);
+}
+
+async function appendOnce(
   conn: DuckDBConnection,
   table: string,
   fill: (a: DuckDBAppender) => void,
@@ -50,14 +99,14 @@ export type FillColumns = (
  * 2,048 rows instead of one per value: the row appender's per-value calls were a quarter of ingest CPU.
  */
 export function appendColumns(
-  conn: DuckDBConnection,
+  target: AppendTarget,
   table: string,
   typesOf: (from: number, count: number) => readonly DuckDBType[],
   rowCount: number,
   fill: FillColumns,
 ): Promise<void> {
   if (rowCount === 0) return Promise.resolve();
-  return appendTo(conn, table, (a) => {
+  return appendTo(target, table, (a) => {
     for (let from = 0; from < rowCount; from += CHUNK_ROWS) {
       const count = Math.min(CHUNK_ROWS, rowCount - from);
       const types = typesOf(from, count);

@@ -5,7 +5,7 @@
 // table after a rollback, which forgets ids handed out by the rolled-back transaction.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { seriesKindKey as keyOf, type ReadingKind } from '../domain/reading.ts';
-import { appendTo } from './duckdb-append.ts';
+import { type AppendTarget, appendTo } from './duckdb-append.ts';
 import type { SeriesRef } from './incremental-ingest.ts';
 
 export class DuckDbSeriesCatalog {
@@ -81,7 +81,7 @@ export class DuckDbSeriesCatalog {
   }
 
   /** Writes the ids handed out since the last flush, inside the caller's transaction. */
-  async flush(conn: DuckDBConnection): Promise<void> {
+  async flush(conn: AppendTarget): Promise<void> {
     if (this.pending.length === 0) return;
     const ids = this.pending;
     this.pending = [];

@@ -12,7 +12,7 @@ import {
   VARCHAR,
 } from '@duckdb/node-api';
 import type { Reading, SeriesReading } from '../domain/reading.ts';
-import { appendTo as append, appendColumns } from './duckdb-append.ts';
+import { appendTo as append, appendColumns, type TableAppenders } from './duckdb-append.ts';
 import type { DuckDbSeriesCatalog } from './duckdb-series-catalog.ts';
 import type { BucketWindow, KindBucket, SeriesIo, SeriesRef } from './incremental-ingest.ts';
 
@@ -51,6 +51,8 @@ export class DuckDbSeriesIo implements SeriesIo {
 
   constructor(
     private readonly conn: DuckDBConnection,
+    /** The connection's kept appenders. */
+    private readonly appenders: TableAppenders,
     private readonly catalog: DuckDbSeriesCatalog,
   ) {}
 
@@ -155,7 +157,7 @@ export class DuckDbSeriesIo implements SeriesIo {
     const windows = this.windows;
     const buckets = this.buckets;
     this.discard();
-    await this.catalog.flush(this.conn);
+    await this.catalog.flush(this.appenders);
     if (readings.length > 0) await this.writeReadings(readings);
     if (windows.length > 0) await this.deleteWindows(windows);
     if (buckets.size > 0) await this.writeBuckets(buckets);
@@ -173,7 +175,7 @@ export class DuckDbSeriesIo implements SeriesIo {
       for (let i = from; i < from + count; i++) if (rows[i]!.endMs !== null) return READING_CHUNK_TYPES;
       return READING_CHUNK_TYPES_NO_END;
     };
-    return appendColumns(this.conn, 'readings', typesOf, rows.length, (v, from, count) => {
+    return appendColumns(this.appenders, 'readings', typesOf, rows.length, (v, from, count) => {
       const [seriesId, tMs, endMs, value, receivedMs, seq] = v as (DuckDBVector<number> | undefined)[];
       for (let i = 0; i < count; i++) {
         const r = rows[from + i]!;
@@ -198,7 +200,7 @@ export class DuckDbSeriesIo implements SeriesIo {
 
   private async deleteWindows(windows: readonly BucketWindow[]): Promise<void> {
     await this.conn.run('DELETE FROM recompute_windows');
-    await append(this.conn, 'recompute_windows', (a) => {
+    await append(this.appenders, 'recompute_windows', (a) => {
       for (const w of windows) {
         a.appendInteger(this.catalog.ensure(w));
         a.appendDouble(w.fromMs);
@@ -226,7 +228,7 @@ export class DuckDbSeriesIo implements SeriesIo {
       }
     }
     return appendColumns(
-      this.conn,
+      this.appenders,
       'buckets',
       () => BUCKET_CHUNK_TYPES,
       rows.length,

@@ -6,7 +6,7 @@ import { type EnergyBucket, energyOf, type SeriesBucket } from '../domain/bucket
 import { KIND_PRECEDENCE, type Reading, seriesKindKey } from '../domain/reading.ts';
 import { frozenSite, type Site } from '../domain/site.ts';
 import type { NormalizeOptions } from '../normalize/options.ts';
-import { appendTo } from './duckdb-append.ts';
+import { appendTo, TableAppenders } from './duckdb-append.ts';
 import { insertGauges, selectGauges, selectLatestGauges } from './duckdb-gauge-log.ts';
 import { DUCKDB_MIGRATIONS } from './duckdb-migrations.ts';
 import { insertPolls, selectPolls } from './duckdb-poll-log.ts';
@@ -126,6 +126,8 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
    * lookup). Reloaded from the table after a rollback. */
   private readonly sites = new Map<string, Readonly<Site>>();
   private readonly commits: GroupCommit;
+  /** The writer's appenders, kept open across transactions. */
+  private readonly appenders: TableAppenders;
   private readonly io: DuckDbSeriesIo;
   private readonly catalog = new DuckDbSeriesCatalog();
   private readonly cache: EnergyCache;
@@ -136,6 +138,8 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
   /** Sites first seen by this transaction's ingests, written with one appender at commit. */
   private newSites: { site: Readonly<Site>; createdMs: number }[] = [];
   private closed = false;
+  /** Whether the writer is inside a transaction that no group has used yet (begun by the last commit). */
+  private begun = false;
   private warming: Promise<number> | undefined;
 
   constructor(
@@ -144,7 +148,8 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
     private readonly readers: DuckDBConnection[],
     private readonly opts: DuckDbStoreOptions,
   ) {
-    this.io = new DuckDbSeriesIo(writer, this.catalog);
+    this.appenders = new TableAppenders(writer);
+    this.io = new DuckDbSeriesIo(writer, this.appenders, this.catalog);
     this.ingestIo = tapBucketWrites(this.io, (windows, buckets) =>
       this.uncommitted.push({ windows, buckets }),
     );
@@ -153,15 +158,22 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
       load: (seriesId, fromMs, toMs) => this.loadEnergy(seriesId, fromMs, toMs),
     });
     this.commits = new GroupCommit({
-      begin: () => {
+      begin: async () => {
         this.uncommitted = [];
         this.newSites = [];
-        return this.writer.run('BEGIN TRANSACTION').then(() => undefined);
+        if (this.begun) return;
+        await this.writer.run('BEGIN TRANSACTION');
+        this.begun = true;
       },
       commit: async () => {
         await this.flushNewSites();
         await this.io.flush();
-        await this.writer.run('COMMIT');
+        // The next transaction begins in the same call: on a busy server every call waits for the event
+        // loop, and a BEGIN of its own was one wait per group. An idle BEGIN holds nothing: DuckDB takes
+        // a transaction's snapshot at its first statement, so the next group still sees this commit.
+        this.begun = false;
+        await this.writer.run('COMMIT; BEGIN TRANSACTION');
+        this.begun = true;
         try {
           this.writeThrough();
         } catch {
@@ -169,7 +181,10 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
           this.cache.clear();
         }
       },
-      rollback: () => this.writer.run('ROLLBACK').then(() => undefined),
+      rollback: () => {
+        this.begun = false;
+        return this.writer.run('ROLLBACK').then(() => undefined);
+      },
       onRollback: () => {
         this.uncommitted = [];
         this.newSites = [];
@@ -185,7 +200,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
     await this.writer.run(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_ms BIGINT NOT NULL)',
     );
-    const current = await this.schemaVersion();
+    const current = await this.versionOn(this.writer);
     for (const m of DUCKDB_MIGRATIONS) {
       if (m.version <= current) continue;
       await this.writer.run('BEGIN TRANSACTION');
@@ -237,8 +252,13 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
     return (this.opts.clock ?? Date.now)();
   }
 
-  async schemaVersion(): Promise<number> {
-    const r = await this.writer.runAndReadAll('SELECT coalesce(max(version), 0) FROM schema_migrations');
+  /** Read on a reader: the writer may be inside a transaction begun for the next group. */
+  schemaVersion(): Promise<number> {
+    return this.versionOn(this.reader());
+  }
+
+  private async versionOn(conn: DuckDBConnection): Promise<number> {
+    const r = await conn.runAndReadAll('SELECT coalesce(max(version), 0) FROM schema_migrations');
     return Number(r.getRowsJS()[0]?.[0] ?? 0);
   }
 
@@ -276,7 +296,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
     const added = this.newSites;
     this.newSites = [];
     if (added.length === 0) return;
-    await appendTo(this.writer, 'sites', (a) => {
+    await appendTo(this.appenders, 'sites', (a) => {
       for (const { site, createdMs } of added) {
         a.appendVarchar(site.siteId);
         a.appendVarchar(site.name);
@@ -594,6 +614,9 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
     this.closed = true;
     await this.warming?.catch(() => undefined);
     await this.commits.idle();
+    this.appenders.close();
+    if (this.begun) await this.writer.run('COMMIT');
+    this.begun = false;
     if (this.opts.path !== ':memory:') await this.writer.run('CHECKPOINT');
     for (const r of this.readers) r.closeSync();
     this.writer.closeSync();
