@@ -74,7 +74,7 @@ async function countReadings(path: string): Promise<number> {
   const instance = await DuckDBInstance.create(path);
   const conn = await instance.connect();
   try {
-    const rows = (await conn.runAndReadAll('SELECT count(*) FROM readings')).getRowsJS();
+    const rows = (await conn.runAndReadAll('SELECT coalesce(sum(count), 0) FROM reading_chunks')).getRowsJS();
     return Number(rows[0]?.[0] ?? 0);
   } finally {
     conn.closeSync();

@@ -1,7 +1,9 @@
 // Schema migrations of the DuckDB backend, applied in order at open; each runs once, recorded in
 // schema_migrations. Times are epoch milliseconds (BIGINT) to match the domain and avoid zone ambiguity.
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { GAUGE_LOG_MIGRATION } from './duckdb-gauge-log.ts';
 import { POLL_LOG_MIGRATION } from './duckdb-poll-log.ts';
+import { READING_CHUNKS_MIGRATION } from './duckdb-reading-chunks-migration.ts';
 
 export interface Migration {
   version: number;
@@ -9,7 +11,12 @@ export interface Migration {
   statements: string[];
 }
 
-export const DUCKDB_MIGRATIONS: readonly Migration[] = [
+/** A DuckDB migration may move data in code after its statements, inside the same transaction. */
+export interface DuckDbMigration extends Migration {
+  migrateData?: (conn: DuckDBConnection) => Promise<void>;
+}
+
+export const DUCKDB_MIGRATIONS: readonly DuckDbMigration[] = [
   {
     version: 1,
     name: 'sites, raw reading log, 15-minute buckets',
@@ -102,4 +109,5 @@ export const DUCKDB_MIGRATIONS: readonly Migration[] = [
   },
   POLL_LOG_MIGRATION,
   GAUGE_LOG_MIGRATION,
+  READING_CHUNKS_MIGRATION,
 ];

@@ -43,6 +43,13 @@ export class DuckDbSeriesCatalog {
     return [...this.ids.keys()];
   }
 
+  /** Ids of every series `test` accepts. */
+  idsWhere(test: (ref: SeriesRef) => boolean): number[] {
+    const out: number[] = [];
+    for (const [id, ref] of this.refs) if (test(ref)) out.push(id);
+    return out;
+  }
+
   idOf(s: SeriesRef): number | undefined {
     return this.ids.get(keyOf(s));
   }

@@ -7,25 +7,23 @@ import {
   type DuckDBConnection,
   type DuckDBVector,
   INTEGER,
-  SQLNULL,
   TINYINT,
   VARCHAR,
 } from '@duckdb/node-api';
 import type { Reading, SeriesReading } from '../domain/reading.ts';
 import { appendTo as append, appendColumns, type TableAppenders } from './duckdb-append.ts';
+import {
+  appendReadingChunks,
+  distinctAfter as chunkDistinctAfter,
+  lastBefore as chunkLastBefore,
+  lastDistinct as chunkLastDistinct,
+  readingsAround as chunkReadingsAround,
+  type StoredChunk,
+} from './duckdb-reading-chunks.ts';
 import type { DuckDbSeriesCatalog } from './duckdb-series-catalog.ts';
 import type { BucketWindow, KindBucket, SeriesIo, SeriesRef } from './incremental-ingest.ts';
+import { packReadings } from './reading-chunk-codec.ts';
 
-/** The winner at each instant: latest received, then latest sequence. */
-export const WINNERS =
-  'QUALIFY row_number() OVER (PARTITION BY series_id, t_ms ORDER BY received_ms DESC, seq DESC) = 1';
-
-/** Chunk columns of the readings table: series_id, then t_ms, end_ms, value, received_ms and seq as
- * doubles (cast to the BIGINT columns by the appender, as appendDouble was). */
-const READING_CHUNK_TYPES = [INTEGER, DOUBLE, DOUBLE, DOUBLE, DOUBLE, DOUBLE];
-/** The same when no row of the chunk has an end: end_ms is all NULL without a per-row validity bit
- * (the library's setItem(null) costs BigInt arithmetic and garbage for every row). */
-const READING_CHUNK_TYPES_NO_END = [INTEGER, DOUBLE, SQLNULL, DOUBLE, DOUBLE, DOUBLE];
 /** series_id, kind_rank, bucket_start_ms, energy_wh, positive_wh, negative_wh, coverage, samples,
  * min_power_w, max_power_w, quality. */
 const BUCKET_CHUNK_TYPES = [
@@ -56,57 +54,37 @@ export class DuckDbSeriesIo implements SeriesIo {
     private readonly catalog: DuckDbSeriesCatalog,
   ) {}
 
-  /** Runs a query on one series after flushing; a series without an id has no rows. */
-  private async query(s: SeriesRef, sql: string, params: Record<string, number> = {}): Promise<unknown[][]> {
+  /** The id of a series after flushing (reads see the transaction's own writes); undefined: no rows. */
+  private async idForRead(s: SeriesRef): Promise<number | undefined> {
     await this.flush();
-    const id = this.catalog.idOf(s);
-    if (id === undefined) return [];
-    const r = await this.conn.runAndReadAll(sql, { ...params, id });
-    return r.getRowsJS();
+    return this.catalog.idOf(s);
   }
 
   async lastBefore(s: SeriesRef, ms: number): Promise<number | null> {
-    const rows = await this.query(s, 'SELECT max(t_ms) FROM readings WHERE series_id = $id AND t_ms < $ms', {
-      ms,
-    });
-    const v = rows[0]?.[0];
-    return v === null || v === undefined ? null : Number(v);
+    const id = await this.idForRead(s);
+    return id === undefined ? null : chunkLastBefore(this.conn, id, ms);
   }
 
   async distinctAfter(s: SeriesRef, ms: number, limit: number): Promise<number[]> {
-    const rows = await this.query(
-      s,
-      `SELECT DISTINCT t_ms FROM readings WHERE series_id = $id AND t_ms > $ms ORDER BY t_ms LIMIT ${Math.floor(limit)}`,
-      { ms },
-    );
-    return rows.map((row) => Number(row[0]));
+    const id = await this.idForRead(s);
+    return id === undefined ? [] : chunkDistinctAfter(this.conn, id, ms, Math.floor(limit));
   }
 
   async lastDistinct(s: SeriesRef, limit: number): Promise<number[]> {
-    const rows = await this.query(
-      s,
-      `SELECT DISTINCT t_ms FROM readings WHERE series_id = $id ORDER BY t_ms DESC LIMIT ${Math.floor(limit)}`,
-    );
-    return rows.map((row) => Number(row[0]));
+    const id = await this.idForRead(s);
+    return id === undefined ? [] : chunkLastDistinct(this.conn, id, Math.floor(limit));
   }
 
   async readingsAround(s: SeriesRef, fromMs: number, toMs: number): Promise<SeriesReading[]> {
-    const rows = await this.query(
-      s,
-      `SELECT t_ms, end_ms, value, received_ms FROM readings
-       WHERE series_id = $id
-         AND t_ms >= coalesce((SELECT max(t_ms) FROM readings WHERE series_id = $id AND t_ms < $from), $from)
-         AND t_ms <= coalesce((SELECT min(t_ms) FROM readings WHERE series_id = $id AND t_ms > $to), $to)
-       ${WINNERS}
-       ORDER BY t_ms`,
-      { from: fromMs, to: toMs },
-    );
-    return rows.map((row) => ({
+    const id = await this.idForRead(s);
+    if (id === undefined) return [];
+    const rows = await chunkReadingsAround(this.conn, id, fromMs, toMs);
+    return rows.map((r) => ({
       kind: s.kind,
-      tMs: Number(row[0]),
-      endMs: row[1] === null ? null : Number(row[1]),
-      value: row[2] as number,
-      receivedMs: Number(row[3]),
+      tMs: r.tMs,
+      endMs: r.endMs,
+      value: r.value,
+      receivedMs: r.receivedMs,
     }));
   }
 
@@ -163,39 +141,22 @@ export class DuckDbSeriesIo implements SeriesIo {
     if (buckets.size > 0) await this.writeBuckets(buckets);
   }
 
-  private writeReadings(chunks: readonly { rows: readonly Reading[]; firstSeq: number }[]): Promise<void> {
-    // Flattened first so that chunks of 2,048 rows may span the buffered batches (one batch: as is).
-    const rows: readonly Reading[] = chunks.length === 1 ? chunks[0]!.rows : chunks.flatMap((c) => c.rows);
-    const seqs: number[] = [];
-    for (const c of chunks) for (let i = 0; i < c.rows.length; i++) seqs.push(c.firstSeq + i);
-    // Ingest hands rows over grouped by series, so the id is looked up once per run of one series.
-    let lastRow: Reading | undefined;
-    let lastId = 0;
-    const typesOf = (from: number, count: number) => {
-      for (let i = from; i < from + count; i++) if (rows[i]!.endMs !== null) return READING_CHUNK_TYPES;
-      return READING_CHUNK_TYPES_NO_END;
-    };
-    return appendColumns(this.appenders, 'readings', typesOf, rows.length, (v, from, count) => {
-      const [seriesId, tMs, endMs, value, receivedMs, seq] = v as (DuckDBVector<number> | undefined)[];
-      for (let i = 0; i < count; i++) {
-        const r = rows[from + i]!;
-        if (
-          lastRow === undefined ||
-          r.siteId !== lastRow.siteId ||
-          r.channel !== lastRow.channel ||
-          r.kind !== lastRow.kind
-        ) {
-          lastId = this.catalog.ensure(r);
-          lastRow = r;
-        }
-        seriesId!.setItem(i, lastId);
-        tMs!.setItem(i, r.tMs);
-        endMs?.setItem(i, r.endMs);
-        value!.setItem(i, r.value);
-        receivedMs!.setItem(i, r.receivedMs);
-        seq!.setItem(i, seqs[from + i]!);
+  private writeReadings(batches: readonly { rows: readonly Reading[]; firstSeq: number }[]): Promise<void> {
+    // Ingest hands rows over grouped by series: each run of one series becomes its chunks.
+    const chunks: StoredChunk[] = [];
+    for (const { rows, firstSeq } of batches) {
+      let start = 0;
+      for (let i = 1; i <= rows.length; i++) {
+        const a = rows[start]!;
+        const r = rows[i];
+        if (r !== undefined && r.siteId === a.siteId && r.channel === a.channel && r.kind === a.kind)
+          continue;
+        const seriesId = this.catalog.ensure(a);
+        for (const c of packReadings(rows, start, i, firstSeq + start)) chunks.push({ ...c, seriesId });
+        start = i;
       }
-    });
+    }
+    return appendReadingChunks(this.appenders, chunks);
   }
 
   private async deleteWindows(windows: readonly BucketWindow[]): Promise<void> {

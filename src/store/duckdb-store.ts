@@ -10,8 +10,9 @@ import { appendTo, TableAppenders } from './duckdb-append.ts';
 import { insertGauges, selectGauges, selectLatestGauges } from './duckdb-gauge-log.ts';
 import { DUCKDB_MIGRATIONS } from './duckdb-migrations.ts';
 import { insertPolls, selectPolls } from './duckdb-poll-log.ts';
+import { decodeAll, type StoredChunk, selectChunks } from './duckdb-reading-chunks.ts';
 import { DuckDbSeriesCatalog, seriesIn } from './duckdb-series-catalog.ts';
-import { DuckDbSeriesIo, WINNERS } from './duckdb-series-io.ts';
+import { DuckDbSeriesIo } from './duckdb-series-io.ts';
 import { BLOCK_MS, EnergyCache } from './energy-cache.ts';
 import type { GaugeEntry, GaugeLog, GaugeQuery } from './gauge-log.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -23,6 +24,7 @@ import {
   type SeriesRef,
 } from './incremental-ingest.ts';
 import type { PollLog, PollLogEntry, PollLogQuery } from './poll-log.ts';
+import { winnersByTime } from './reading-chunk-codec.ts';
 import type { ChannelSample, RecentActivity } from './recent-activity.ts';
 import { checkedPeriodMs } from './rollup-period.ts';
 import { tapBucketWrites } from './series-io-tap.ts';
@@ -206,6 +208,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
       await this.writer.run('BEGIN TRANSACTION');
       try {
         for (const sql of m.statements) await this.writer.run(sql);
+        await m.migrateData?.(this.writer);
         await this.writer.run('INSERT INTO schema_migrations VALUES ($v, $n, $t)', {
           v: m.version,
           n: m.name,
@@ -226,7 +229,9 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
   async loadState(): Promise<void> {
     await this.catalog.load(this.writer);
     const keys = this.catalog.keys();
-    const seq = await this.writer.runAndReadAll('SELECT coalesce(max(seq), 0) FROM readings');
+    const seq = await this.writer.runAndReadAll(
+      'SELECT coalesce(max(seq + count - 1), 0) FROM reading_chunks',
+    );
     const lastSeq = Number(seq.getRowsJS()[0]?.[0] ?? 0);
     const siteRows = await this.writer.runAndReadAll(
       'SELECT site_id, name, timezone, source, metadata FROM sites',
@@ -514,29 +519,39 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
   async readings(q: ReadingQuery): Promise<Reading[]> {
     const ids = this.catalog.idsOfSite(q.siteId, q.channel);
     if (ids.length === 0) return [];
+    const fromMs = q.fromMs ?? Number.NEGATIVE_INFINITY;
+    const toMs = q.toMs ?? Number.POSITIVE_INFINITY;
     const where = [seriesIn(ids)];
-    if (q.fromMs !== undefined) where.push(`t_ms >= ${Math.floor(q.fromMs)}`);
-    if (q.toMs !== undefined) where.push(`t_ms < ${Math.ceil(q.toMs)}`);
-    // Sorted by channel, kind and time: ids are ordered that way first, so ORDER BY and LIMIT stay in SQL.
-    const order = [...ids].sort((a, b) => compareRefs(this.catalog.refOf(a), this.catalog.refOf(b)));
-    const rank = order.map((id, i) => `WHEN ${id} THEN ${i}`).join(' ');
-    const limit = q.limit === undefined ? '' : ` LIMIT ${Math.floor(q.limit)}`;
-    const r = await this.reader().runAndReadAll(
-      `SELECT series_id, t_ms, end_ms, value, received_ms FROM readings WHERE ${where.join(' AND ')}
-       ${WINNERS} ORDER BY CASE series_id ${rank} END, t_ms${limit}`,
+    if (q.fromMs !== undefined) where.push(`last_ms >= ${Math.floor(q.fromMs)}`);
+    if (q.toMs !== undefined) where.push(`first_ms < ${Math.ceil(q.toMs)}`);
+    const bySeries = new Map<number, StoredChunk[]>();
+    for (const c of await selectChunks(this.reader(), where.join(' AND '))) {
+      const list = bySeries.get(c.seriesId);
+      if (list) list.push(c);
+      else bySeries.set(c.seriesId, [c]);
+    }
+    // Sorted by channel, kind and time, as the API pages them.
+    const order = [...bySeries.keys()].sort((a, b) =>
+      compareRefs(this.catalog.refOf(a), this.catalog.refOf(b)),
     );
-    return r.getRowsJS().map((row) => {
-      const ref = this.catalog.refOf(Number(row[0]));
-      return {
-        siteId: ref.siteId,
-        channel: ref.channel,
-        kind: ref.kind,
-        tMs: Number(row[1]),
-        endMs: row[2] === null ? null : Number(row[2]),
-        value: row[3] as number,
-        receivedMs: Number(row[4]),
-      };
-    });
+    const out: Reading[] = [];
+    for (const id of order) {
+      const ref = this.catalog.refOf(id);
+      const inRange = decodeAll(bySeries.get(id)!).filter((r) => r.tMs >= fromMs && r.tMs < toMs);
+      for (const r of winnersByTime(inRange)) {
+        if (q.limit !== undefined && out.length >= q.limit) return out;
+        out.push({
+          siteId: ref.siteId,
+          channel: ref.channel,
+          kind: ref.kind,
+          tMs: r.tMs,
+          endMs: r.endMs,
+          value: r.value,
+          receivedMs: r.receivedMs,
+        });
+      }
+    }
+    return out;
   }
 
   async timeRange(siteId?: string): Promise<TimeRange | null> {
@@ -573,27 +588,38 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
   }
 
   async lastReceived(sinceMs: number): Promise<Map<string, number>> {
+    // A chunk's received_ms is its latest: when that is recent enough, it is the site's answer from it.
     const r = await this.reader().runAndReadAll(
-      `SELECT s.site_id, max(r.received_ms) FROM readings r JOIN series s USING (series_id)
-       WHERE r.received_ms >= ${Math.floor(sinceMs)} GROUP BY s.site_id`,
+      `SELECT s.site_id, max(c.received_ms) FROM reading_chunks c JOIN series s USING (series_id)
+       WHERE c.received_ms >= ${Math.floor(sinceMs)} GROUP BY s.site_id`,
     );
     return new Map(r.getRowsJS().map((row) => [row[0] as string, Number(row[1])]));
   }
 
   async powerSamples(channel: string, fromMs: number, toMs: number): Promise<Map<string, ChannelSample[]>> {
-    const r = await this.reader().runAndReadAll(
-      `SELECT s.site_id, r.t_ms, r.value FROM readings r JOIN series s USING (series_id)
-       WHERE s.channel = $channel AND s.kind = 'power'
-       AND r.t_ms >= ${Math.floor(fromMs)} AND r.t_ms <= ${Math.ceil(toMs)} ORDER BY s.site_id, r.t_ms`,
-      { channel },
+    const ids = this.catalog.idsWhere((ref) => ref.channel === channel && ref.kind === 'power');
+    if (ids.length === 0) return new Map();
+    const chunks = await selectChunks(
+      this.reader(),
+      `${seriesIn(ids)} AND last_ms >= ${Math.floor(fromMs)} AND first_ms <= ${Math.ceil(toMs)}`,
     );
+    const bySite = new Map<string, { tMs: number; value: number; seq: number }[]>();
+    for (const c of chunks) {
+      const site = this.catalog.refOf(c.seriesId).siteId;
+      let list = bySite.get(site);
+      if (!list) {
+        list = [];
+        bySite.set(site, list);
+      }
+      for (const r of decodeAll([c])) if (r.tMs >= fromMs && r.tMs <= toMs) list.push(r);
+    }
     const out = new Map<string, ChannelSample[]>();
-    for (const row of r.getRowsJS()) {
-      const site = row[0] as string;
-      const sample = { tMs: Number(row[1]), value: row[2] as number };
-      const list = out.get(site);
-      if (list) list.push(sample);
-      else out.set(site, [sample]);
+    for (const site of [...bySite.keys()].sort(compareText)) {
+      const list = bySite.get(site)!.sort((a, b) => a.tMs - b.tMs || a.seq - b.seq);
+      out.set(
+        site,
+        list.map((r) => ({ tMs: r.tMs, value: r.value })),
+      );
     }
     return out;
   }

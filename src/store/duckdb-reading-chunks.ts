@@ -1,0 +1,221 @@
+// The DuckDB raw log: reading chunks (reading-chunk-codec.ts) appended per series and write, and the
+// reads ingest and the API make of it. Every read selects chunks by series and by first_ms/last_ms
+// (which DuckDB prunes by row-group min/max) and decodes only those.
+import {
+  BLOB,
+  DOUBLE,
+  DuckDBBlobValue,
+  type DuckDBConnection,
+  type DuckDBVector,
+  INTEGER,
+  UTINYINT,
+} from '@duckdb/node-api';
+import { type AppendTarget, appendColumns } from './duckdb-append.ts';
+import {
+  type ChunkReading,
+  type ReadingChunk,
+  unpackReadings,
+  winnersByTime,
+} from './reading-chunk-codec.ts';
+
+export const READING_CHUNKS_DDL = `CREATE TABLE reading_chunks (
+  series_id INTEGER NOT NULL,
+  first_ms BIGINT NOT NULL,
+  last_ms BIGINT NOT NULL,
+  seq BIGINT NOT NULL,
+  count INTEGER NOT NULL,
+  received_ms BIGINT NOT NULL,
+  layout UTINYINT NOT NULL,
+  data BLOB NOT NULL
+)`;
+
+const COLUMNS = 'series_id, first_ms, last_ms, seq, count, received_ms, layout, data';
+/** Chunk column types for the appender; times as doubles, cast to the BIGINT columns. */
+const CHUNK_TYPES = [INTEGER, DOUBLE, DOUBLE, DOUBLE, INTEGER, DOUBLE, UTINYINT, BLOB];
+
+/** A stored chunk with its series. */
+export interface StoredChunk extends ReadingChunk {
+  seriesId: number;
+}
+
+/** Appends chunks, inside the connection's current transaction. */
+export function appendReadingChunks(target: AppendTarget, chunks: readonly StoredChunk[]): Promise<void> {
+  return appendColumns(
+    target,
+    'reading_chunks',
+    () => CHUNK_TYPES,
+    chunks.length,
+    (v, from, count) => {
+      const [seriesId, firstMs, lastMs, seq, n, receivedMs, layout] = v as DuckDBVector<number>[];
+      const data = v[7] as DuckDBVector<DuckDBBlobValue>;
+      for (let i = 0; i < count; i++) {
+        const c = chunks[from + i]!;
+        seriesId!.setItem(i, c.seriesId);
+        firstMs!.setItem(i, c.firstMs);
+        lastMs!.setItem(i, c.lastMs);
+        seq!.setItem(i, c.seq);
+        n!.setItem(i, c.count);
+        receivedMs!.setItem(i, c.receivedMs);
+        layout!.setItem(i, c.layout);
+        data.setItem(i, new DuckDBBlobValue(c.data));
+      }
+    },
+  );
+}
+
+/** Chunks matching `where` (SQL over the chunk columns, with $-parameters), in `order` when given. */
+export async function selectChunks(
+  conn: DuckDBConnection,
+  where: string,
+  params: Record<string, number> = {},
+  order = '',
+): Promise<StoredChunk[]> {
+  const r = await conn.runAndReadAll(`SELECT ${COLUMNS} FROM reading_chunks WHERE ${where} ${order}`, params);
+  return r.getRowsJS().map((row) => ({
+    seriesId: Number(row[0]),
+    firstMs: Number(row[1]),
+    lastMs: Number(row[2]),
+    seq: Number(row[3]),
+    count: Number(row[4]),
+    receivedMs: Number(row[5]),
+    layout: Number(row[6]),
+    data: row[7] as Uint8Array,
+  }));
+}
+
+/** Chunks of one series overlapping [fromMs, toMs] (either bound may be open), decoded. */
+export async function readingsBetween(
+  conn: DuckDBConnection,
+  seriesId: number,
+  fromMs: number,
+  toMs: number,
+): Promise<ChunkReading[]> {
+  const chunks = await selectChunks(conn, 'series_id = $id AND last_ms >= $from AND first_ms <= $to', {
+    id: seriesId,
+    from: clampMs(fromMs),
+    to: clampMs(toMs),
+  });
+  return decodeAll(chunks);
+}
+
+/** Decodes every reading of the chunks. */
+export function decodeAll(chunks: readonly StoredChunk[]): ChunkReading[] {
+  const out: ChunkReading[] = [];
+  for (const c of chunks) for (const r of unpackReadings(c)) out.push(r);
+  return out;
+}
+
+/** Infinite bounds as the largest BIGINT-safe values (parameters are bound as numbers). */
+function clampMs(ms: number): number {
+  return Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, ms));
+}
+
+/** The latest instant of a series strictly before `ms`, or null. */
+export async function lastBefore(
+  conn: DuckDBConnection,
+  seriesId: number,
+  ms: number,
+): Promise<number | null> {
+  // The chunk that ends last before `ms` gives a lower bound; only chunks ending at or after it (and
+  // starting before `ms`) can hold the answer.
+  const chunks = await selectChunks(
+    conn,
+    `series_id = $id AND first_ms < $ms AND last_ms >= coalesce(
+       (SELECT max(last_ms) FROM reading_chunks WHERE series_id = $id AND last_ms < $ms), $ms)`,
+    { id: seriesId, ms },
+  );
+  let best: number | null = null;
+  for (const r of decodeAll(chunks)) if (r.tMs < ms && (best === null || r.tMs > best)) best = r.tMs;
+  return best;
+}
+
+/** Pages of chunks in `order`: the distinct-instant reads stop as soon as they have enough. */
+async function* pagesOf(
+  conn: DuckDBConnection,
+  where: string,
+  params: Record<string, number>,
+  order: string,
+): AsyncGenerator<StoredChunk> {
+  const page = 16;
+  for (let offset = 0; ; offset += page) {
+    const chunks = await selectChunks(
+      conn,
+      where,
+      params,
+      `ORDER BY ${order} LIMIT ${page} OFFSET ${offset}`,
+    );
+    yield* chunks;
+    if (chunks.length < page) return;
+  }
+}
+
+/** Up to `limit` distinct instants strictly after `ms`, ascending. */
+export async function distinctAfter(
+  conn: DuckDBConnection,
+  seriesId: number,
+  ms: number,
+  limit: number,
+): Promise<number[]> {
+  const seen = new Set<number>();
+  let sorted: number[] = [];
+  for await (const c of pagesOf(
+    conn,
+    'series_id = $id AND last_ms > $ms',
+    { id: seriesId, ms },
+    'first_ms, seq',
+  )) {
+    // Chunks come by first instant: once `limit` instants are at or before this chunk's first, no later
+    // chunk can add a smaller one.
+    if (sorted.length >= limit && sorted[limit - 1]! <= c.firstMs) break;
+    for (const r of unpackReadings(c)) if (r.tMs > ms) seen.add(r.tMs);
+    sorted = [...seen].sort((a, b) => a - b);
+  }
+  return sorted.slice(0, limit);
+}
+
+/** The `limit` latest distinct instants, descending. */
+export async function lastDistinct(
+  conn: DuckDBConnection,
+  seriesId: number,
+  limit: number,
+): Promise<number[]> {
+  const seen = new Set<number>();
+  let sorted: number[] = [];
+  for await (const c of pagesOf(conn, 'series_id = $id', { id: seriesId }, 'last_ms DESC, seq DESC')) {
+    if (sorted.length >= limit && sorted[limit - 1]! >= c.lastMs) break;
+    for (const r of unpackReadings(c)) seen.add(r.tMs);
+    sorted = [...seen].sort((a, b) => b - a);
+  }
+  return sorted.slice(0, limit);
+}
+
+/**
+ * Winning readings with t in [fromMs, toMs], plus those at the last instant before fromMs and the first
+ * after toMs (the neighbours a recomputation needs), sorted by time.
+ */
+export async function readingsAround(
+  conn: DuckDBConnection,
+  seriesId: number,
+  fromMs: number,
+  toMs: number,
+): Promise<ChunkReading[]> {
+  // A superset of the chunks holding the neighbours: the chunk ending last before fromMs bounds the
+  // earlier side, the chunk starting first after toMs the later one (a straddling chunk is kept anyway).
+  const chunks = await selectChunks(
+    conn,
+    `series_id = $id
+     AND last_ms >= coalesce((SELECT max(last_ms) FROM reading_chunks WHERE series_id = $id AND last_ms < $from), $from)
+     AND first_ms <= coalesce((SELECT min(first_ms) FROM reading_chunks WHERE series_id = $id AND first_ms > $to), $to)`,
+    { id: seriesId, from: fromMs, to: toMs },
+  );
+  const all = decodeAll(chunks);
+  let before = Number.NEGATIVE_INFINITY;
+  let after = Number.POSITIVE_INFINITY;
+  for (const r of all) {
+    if (r.tMs < fromMs && r.tMs > before) before = r.tMs;
+    if (r.tMs > toMs && r.tMs < after) after = r.tMs;
+  }
+  const lo = before === Number.NEGATIVE_INFINITY ? fromMs : before;
+  const hi = after === Number.POSITIVE_INFINITY ? toMs : after;
+  return winnersByTime(all.filter((r) => r.tMs >= lo && r.tMs <= hi));
+}
