@@ -44,8 +44,9 @@ export class DuckDbSeriesIo implements SeriesIo {
   private readings: { rows: readonly Reading[]; firstSeq: number }[] = [];
   /** Windows whose already-stored buckets must go. */
   private windows: BucketWindow[] = [];
-  /** Buckets to insert, per series id, by bucket start. */
-  private buckets = new Map<number, Map<number, KindBucket>>();
+  /** Buckets to insert, per series id (a window's buckets replace the pending ones it covers, so every
+   * bucket start is pending at most once per series). */
+  private buckets = new Map<number, KindBucket[]>();
 
   constructor(
     private readonly conn: DuckDBConnection,
@@ -93,15 +94,21 @@ export class DuckDbSeriesIo implements SeriesIo {
   }
 
   async replaceBuckets(windows: readonly BucketWindow[], buckets: readonly KindBucket[]): Promise<void> {
+    // A series written again in the same transaction loses its pending buckets inside the new windows.
     for (const w of windows) {
-      const pending = this.buckets.get(this.catalog.ensure(w));
-      if (pending)
-        for (const start of pending.keys()) if (start >= w.fromMs && start < w.toMs) pending.delete(start);
+      const id = this.catalog.ensure(w);
+      const pending = this.buckets.get(id);
+      if (pending) {
+        this.buckets.set(
+          id,
+          pending.filter((b) => b.bucketStartMs < w.fromMs || b.bucketStartMs >= w.toMs),
+        );
+      }
       if (!w.isNew) this.windows.push(w);
     }
-    // Buckets arrive grouped by series: the id and its map are looked up once per run of one series.
+    // Buckets arrive grouped by series: the id and its list are looked up once per run of one series.
     let last: KindBucket | undefined;
-    let pending = new Map<number, KindBucket>();
+    let pending: KindBucket[] = [];
     for (const b of buckets) {
       if (
         last === undefined ||
@@ -112,13 +119,13 @@ export class DuckDbSeriesIo implements SeriesIo {
         const key = this.catalog.ensure(b);
         let found = this.buckets.get(key);
         if (!found) {
-          found = new Map();
+          found = [];
           this.buckets.set(key, found);
         }
         pending = found;
         last = b;
       }
-      pending.set(b.bucketStartMs, b);
+      pending.push(b);
     }
   }
 
@@ -179,11 +186,11 @@ export class DuckDbSeriesIo implements SeriesIo {
     );
   }
 
-  private writeBuckets(buckets: Map<number, Map<number, KindBucket>>): Promise<void> {
+  private writeBuckets(buckets: Map<number, KindBucket[]>): Promise<void> {
     const ids: number[] = [];
     const rows: KindBucket[] = [];
     for (const [seriesId, series] of buckets) {
-      for (const b of series.values()) {
+      for (const b of series) {
         ids.push(seriesId);
         rows.push(b);
       }

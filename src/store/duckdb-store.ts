@@ -13,6 +13,7 @@ import { insertPolls, selectPolls } from './duckdb-poll-log.ts';
 import { decodeAll, type StoredChunk, selectChunks } from './duckdb-reading-chunks.ts';
 import { DuckDbSeriesCatalog, seriesIn } from './duckdb-series-catalog.ts';
 import { DuckDbSeriesIo } from './duckdb-series-io.ts';
+import { warmTails } from './duckdb-tail-warmup.ts';
 import { BLOCK_MS, EnergyCache } from './energy-cache.ts';
 import type { GaugeEntry, GaugeLog, GaugeQuery } from './gauge-log.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -56,6 +57,8 @@ export interface DuckDbStoreOptions {
   cacheMb?: number;
   /** An instance already open on `path`, to share with the roof store; the store closes it when it closes. */
   instance?: DuckDBInstance;
+  /** Series whose ingest tails are read at open (the most recently written first); default 20,000, 0: none. */
+  warmTails?: number;
 }
 
 /** Settings for a DuckDB instance opened for a store (also used when the instance is shared). */
@@ -86,10 +89,12 @@ export async function openDuckDbStore(opts: DuckDbStoreOptions): Promise<DuckDbS
   const store = new DuckDbStore(instance, writer, readers, opts);
   await store.migrate();
   await store.loadState();
+  await store.warmTails(opts.warmTails ?? DEFAULT_WARM_TAILS);
   return store;
 }
 
 const READER_CONNECTIONS = 4;
+const DEFAULT_WARM_TAILS = 20_000;
 const DEFAULT_CACHE_MB = 512;
 /** Windows longer than this (about 13 months) read from the database instead of filling the cache. */
 const MAX_CACHED_SPAN_MS = 12 * BLOCK_MS;
@@ -243,6 +248,11 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
       const normalize = this.opts.normalize ?? {};
       this.ingestEngine = new IncrementalIngest({ optionsFor: () => normalize, knownSeries: keys, lastSeq });
     }
+  }
+
+  /** Reads the ingest tails of up to `maxSeries` series (duckdb-tail-warmup.ts); resolves with the count. */
+  warmTails(maxSeries: number): Promise<number> {
+    return warmTails(this.writer, this.catalog, this.ingestEngine!, maxSeries);
   }
 
   private nextReader = 0;

@@ -2,7 +2,13 @@
 // touch, fetches just the readings that window depends on (or uses the in-memory tail when the new data
 // only extends the series), recomputes with the pure normalizer and hands rows to the backend to write.
 import type { Bucket, SeriesBucket } from '../domain/bucket.ts';
-import { KIND_PRECEDENCE, type Reading, type ReadingKind, type SeriesReading } from '../domain/reading.ts';
+import {
+  KIND_PRECEDENCE,
+  type Reading,
+  type ReadingKind,
+  type SeriesReading,
+  seriesKindKey,
+} from '../domain/reading.ts';
 import { bucketCeil, bucketFloor } from '../domain/time.ts';
 import { dedupeReadings, sortedUnique } from '../normalize/dedupe.ts';
 import { type NormalizeOptions, resolveOptions } from '../normalize/options.ts';
@@ -91,6 +97,22 @@ export class IncrementalIngest {
     this.tails.delete(key);
     if (exists) this.known.add(key);
     else this.known.delete(key);
+  }
+
+  /** The number of latest distinct instants a series' tail keeps before its start (the site's spacing window). */
+  spacingWindowOf(siteId: string): number {
+    return this.optionsOf(siteId).spacingWindow;
+  }
+
+  /**
+   * Caches the tail of a known series read from the store (after a start, so that its first batch takes
+   * the fast path like every later one). The caller vouches that `tail` is what ingest would have kept:
+   * tailOf over the series' sorted winners, with the stored buckets from its start. A series that already
+   * has a tail keeps it.
+   */
+  adoptTail(ref: SeriesRef, tail: SeriesTail): void {
+    const key = seriesKindKey(ref);
+    if (this.known.has(key) && !this.tails.has(key)) this.tails.set(key, tail);
   }
 
   /** Ingests one batch through `io`; the caller owns the transaction. */
