@@ -1,16 +1,8 @@
 // The DuckDB raw log: reading chunks (reading-chunk-codec.ts) appended per series and write, and the
 // reads ingest and the API make of it. Every read selects chunks by series and by first_ms/last_ms
 // (which DuckDB prunes by row-group min/max) and decodes only those.
-import {
-  BLOB,
-  DOUBLE,
-  DuckDBBlobValue,
-  type DuckDBConnection,
-  type DuckDBVector,
-  INTEGER,
-  UTINYINT,
-} from '@duckdb/node-api';
-import { type AppendTarget, appendColumns } from './duckdb-append.ts';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { type AppendTarget, appendTo } from './duckdb-append.ts';
 import {
   type ChunkReading,
   type ReadingChunk,
@@ -30,37 +22,31 @@ export const READING_CHUNKS_DDL = `CREATE TABLE reading_chunks (
 )`;
 
 const COLUMNS = 'series_id, first_ms, last_ms, seq, count, received_ms, layout, data';
-/** Chunk column types for the appender; times as doubles, cast to the BIGINT columns. */
-const CHUNK_TYPES = [INTEGER, DOUBLE, DOUBLE, DOUBLE, INTEGER, DOUBLE, UTINYINT, BLOB];
 
 /** A stored chunk with its series. */
 export interface StoredChunk extends ReadingChunk {
   seriesId: number;
 }
 
-/** Appends chunks, inside the connection's current transaction. */
+/**
+ * Appends chunks, inside the connection's current transaction. Row by row: a write makes a few dozen
+ * chunks, too few to repay building a data chunk's vectors (as the buckets' appends do).
+ */
 export function appendReadingChunks(target: AppendTarget, chunks: readonly StoredChunk[]): Promise<void> {
-  return appendColumns(
-    target,
-    'reading_chunks',
-    () => CHUNK_TYPES,
-    chunks.length,
-    (v, from, count) => {
-      const [seriesId, firstMs, lastMs, seq, n, receivedMs, layout] = v as DuckDBVector<number>[];
-      const data = v[7] as DuckDBVector<DuckDBBlobValue>;
-      for (let i = 0; i < count; i++) {
-        const c = chunks[from + i]!;
-        seriesId!.setItem(i, c.seriesId);
-        firstMs!.setItem(i, c.firstMs);
-        lastMs!.setItem(i, c.lastMs);
-        seq!.setItem(i, c.seq);
-        n!.setItem(i, c.count);
-        receivedMs!.setItem(i, c.receivedMs);
-        layout!.setItem(i, c.layout);
-        data.setItem(i, new DuckDBBlobValue(c.data));
-      }
-    },
-  );
+  if (chunks.length === 0) return Promise.resolve();
+  return appendTo(target, 'reading_chunks', (a) => {
+    for (const c of chunks) {
+      a.appendInteger(c.seriesId);
+      a.appendDouble(c.firstMs);
+      a.appendDouble(c.lastMs);
+      a.appendDouble(c.seq);
+      a.appendInteger(c.count);
+      a.appendDouble(c.receivedMs);
+      a.appendUTinyInt(c.layout);
+      a.appendBlob(c.data);
+      a.endRow();
+    }
+  });
 }
 
 /** Chunks matching `where` (SQL over the chunk columns, with $-parameters), in `order` when given. */
