@@ -18,7 +18,7 @@ export const READING_CHUNKS_DDL = `CREATE TABLE reading_chunks (
   count INTEGER NOT NULL,
   received_ms BIGINT NOT NULL,
   layout UTINYINT NOT NULL,
-  data BLOB NOT NULL
+  data BLOB USING COMPRESSION uncompressed NOT NULL
 )`;
 
 const COLUMNS = 'series_id, first_ms, last_ms, seq, count, received_ms, layout, data';

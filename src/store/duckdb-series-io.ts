@@ -10,6 +10,7 @@ import {
   TINYINT,
   VARCHAR,
 } from '@duckdb/node-api';
+import type { Bucket, BucketQuality } from '../domain/bucket.ts';
 import type { Reading, SeriesReading } from '../domain/reading.ts';
 import { appendTo as append, appendColumns, type TableAppenders } from './duckdb-append.ts';
 import {
@@ -39,6 +40,25 @@ const BUCKET_CHUNK_TYPES = [
   DOUBLE,
   VARCHAR,
 ];
+
+/** Bucket columns from bucket_start_ms on, in table order (after series_id and kind_rank). */
+export const BUCKET_VALUE_COLUMNS =
+  'bucket_start_ms, energy_wh, positive_wh, negative_wh, coverage, samples, min_power_w, max_power_w, quality';
+
+/** A bucket from a result row whose BUCKET_VALUE_COLUMNS start at index `at`. */
+export function bucketFromRow(row: readonly unknown[], at: number): Bucket {
+  return {
+    bucketStartMs: Number(row[at]),
+    energyWh: row[at + 1] as number,
+    positiveWh: row[at + 2] as number,
+    negativeWh: row[at + 3] as number,
+    coverage: row[at + 4] as number,
+    samples: Number(row[at + 5]),
+    minPowerW: row[at + 6] as number,
+    maxPowerW: row[at + 7] as number,
+    quality: row[at + 8] as BucketQuality,
+  };
+}
 
 export class DuckDbSeriesIo implements SeriesIo {
   private readings: { rows: readonly Reading[]; firstSeq: number }[] = [];

@@ -4,11 +4,12 @@
 // the tails are read in bulk (the latest chunks of every series and the stored buckets from each tail's
 // start: three queries in all) and handed to the engine, exactly as ingest would have kept them.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Bucket, BucketQuality } from '../domain/bucket.ts';
+import type { Bucket } from '../domain/bucket.ts';
 import { tailOf } from '../normalize/series-window.ts';
 import { appendTo } from './duckdb-append.ts';
 import { decodeAll, selectChunks } from './duckdb-reading-chunks.ts';
 import type { DuckDbSeriesCatalog } from './duckdb-series-catalog.ts';
+import { BUCKET_VALUE_COLUMNS, bucketFromRow } from './duckdb-series-io.ts';
 import type { IncrementalIngest } from './incremental-ingest.ts';
 import { winnersByTime } from './reading-chunk-codec.ts';
 
@@ -95,10 +96,10 @@ export async function warmTails(
       a.endRow();
     }
   });
-  const minFromMs = Math.min(...[...tails.values()].map((t) => t.fromMs));
+  let minFromMs = Number.POSITIVE_INFINITY;
+  for (const t of tails.values()) minFromMs = Math.min(minFromMs, t.fromMs);
   const stored = await conn.runAndReadAll(
-    `SELECT b.series_id, b.bucket_start_ms, b.energy_wh, b.positive_wh, b.negative_wh, b.coverage, b.samples,
-            b.min_power_w, b.max_power_w, b.quality
+    `SELECT b.series_id, ${BUCKET_VALUE_COLUMNS}
      FROM buckets b JOIN warm_tails w USING (series_id)
      WHERE b.bucket_start_ms >= ${Math.floor(minFromMs)} AND b.bucket_start_ms >= w.from_ms
      ORDER BY b.series_id, b.bucket_start_ms`,
@@ -107,17 +108,7 @@ export async function warmTails(
   const buckets = new Map<number, Bucket[]>();
   for (const row of stored.getRowsJS()) {
     const id = Number(row[0]);
-    const b: Bucket = {
-      bucketStartMs: Number(row[1]),
-      energyWh: row[2] as number,
-      positiveWh: row[3] as number,
-      negativeWh: row[4] as number,
-      coverage: row[5] as number,
-      samples: Number(row[6]),
-      minPowerW: row[7] as number,
-      maxPowerW: row[8] as number,
-      quality: row[9] as BucketQuality,
-    };
+    const b = bucketFromRow(row, 1);
     const list = buckets.get(id);
     if (list) list.push(b);
     else buckets.set(id, [b]);
