@@ -21,8 +21,15 @@ import { hasPollLog } from './store/poll-log.ts';
 import { isPostgresUrl, openPostgresStore } from './store/postgres-store.ts';
 import { isWarmable, type Store } from './store/store.ts';
 
-/** Opens the store a `db` setting names: a postgres:// URL, a DuckDB file path or ':memory:'. */
-export async function openStore(db: string, config: Pick<Config, 'normalize' | 'duckdb'>): Promise<Store> {
+/**
+ * Opens the store a `db` setting names: a postgres:// URL, a DuckDB file path or ':memory:'. A command
+ * that will not ingest says so (`ingests: false`): the DuckDB store then skips reading the ingest tails.
+ */
+export async function openStore(
+  db: string,
+  config: Pick<Config, 'normalize' | 'duckdb'>,
+  use: { ingests?: boolean } = {},
+): Promise<Store> {
   if (isPostgresUrl(db)) return openPostgresStore({ url: db, normalize: config.normalize });
   return openDuckDbStore({
     path: db,
@@ -30,6 +37,7 @@ export async function openStore(db: string, config: Pick<Config, 'normalize' | '
     memoryLimitMb: config.duckdb.memoryLimitMb,
     checkpointMb: config.duckdb.checkpointMb,
     cacheMb: config.duckdb.cacheMb,
+    ...(use.ingests === false ? { warmTails: 0 } : {}),
   });
 }
 

@@ -71,7 +71,7 @@ export function registerExport(program: Command): void {
       .option('-o, --out <file>', 'output file (default: standard output)'),
   ).action(async (flags: ExportFlags) => {
     const config = configFrom(flags);
-    const store = await openStore(config.db, config);
+    const store = await openStore(config.db, config, { ingests: false });
     try {
       const buckets = await store.buckets({
         siteId: flags.site,

@@ -37,7 +37,7 @@ export function registerReport(program: Command): void {
       .requiredOption('-o, --out <file>', 'output HTML file'),
   ).action(async (flags: ReportFlags) => {
     const config = configFrom(flags);
-    const store = await openStore(config.db, config);
+    const store = await openStore(config.db, config, { ingests: false });
     try {
       const started = performance.now();
       const model = await buildReport(store, {
