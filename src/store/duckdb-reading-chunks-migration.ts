@@ -3,7 +3,12 @@
 // of series at a time, inside the migration's transaction. Every reading keeps its sequence number: a
 // chunk holds one run of consecutive sequence numbers of one series, in their order.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { appendReadingChunks, READING_CHUNKS_DDL, type StoredChunk } from './duckdb-reading-chunks.ts';
+import {
+  appendReadingChunks,
+  READING_CHUNKS_DDL,
+  READINGS_VIEW,
+  type StoredChunk,
+} from './duckdb-reading-chunks.ts';
 import { type PackableReading, packReadings } from './reading-chunk-codec.ts';
 
 /** Series moved per scan of the old table. */
@@ -55,5 +60,6 @@ export const READING_CHUNKS_MIGRATION = {
   migrateData: async (conn: DuckDBConnection): Promise<void> => {
     await moveReadings(conn);
     await conn.run('DROP TABLE readings');
+    for (const sql of READINGS_VIEW) await conn.run(sql);
   },
 };

@@ -24,6 +24,37 @@ export const READING_CHUNKS_DDL = `CREATE TABLE reading_chunks (
   data BLOB USING COMPRESSION uncompressed NOT NULL
 )`;
 
+/** Byte k (1-based) of the little-endian float64 at index i of a chunk's data, as hex. */
+const hexByte = (k: number) => `substring(h, i * 16 + ${(k - 1) * 2 + 1}, 2)`;
+
+/**
+ * The raw log as SQL sees it: a `readings` view with one row per reading (site, channel, kind, t_ms,
+ * end_ms, value, received_ms, seq), for people who query the file with DuckDB itself. DuckDB has no
+ * cast from bytes to a double, so macros rebuild each one from its bits, exactly (sign, exponent,
+ * mantissa; NaN, the "no end" mark, becomes NULL). Slower than the store's own reads, which decode in JS.
+ */
+export const READINGS_VIEW = [
+  `CREATE OR REPLACE MACRO wattline_f64_bits(h, i) AS
+     ('0x' || ${[8, 7, 6, 5, 4, 3, 2, 1].map(hexByte).join(' || ')})::UBIGINT`,
+  `CREATE OR REPLACE MACRO wattline_f64_of(u) AS (CASE
+     WHEN ((u >> 52) & 2047) = 2047 THEN NULL
+     WHEN ((u >> 52) & 2047) = 0 THEN (u & 4503599627370495)::DOUBLE * pow(2.0, -1074)
+     ELSE (1.0 + (u & 4503599627370495)::DOUBLE / 4503599627370496.0) * pow(2.0, ((u >> 52) & 2047)::INTEGER - 1023)
+   END * CASE WHEN (u >> 63) = 1 THEN -1.0 ELSE 1.0 END)`,
+  'CREATE OR REPLACE MACRO wattline_f64(h, i) AS wattline_f64_of(wattline_f64_bits(h, i))',
+  `CREATE OR REPLACE VIEW readings AS
+   SELECT s.site_id, s.channel, s.kind, c.series_id,
+          wattline_f64(c.h, c.k)::BIGINT AS t_ms,
+          CASE WHEN c.layout & 1 = 1 THEN wattline_f64(c.h, 2 * c.count + c.k)::BIGINT END AS end_ms,
+          wattline_f64(c.h, c.count + c.k) AS value,
+          CASE WHEN c.layout & 2 = 2 THEN wattline_f64(c.h, (2 + (c.layout & 1)) * c.count + c.k)::BIGINT
+               ELSE c.received_ms END AS received_ms,
+          c.seq + c.k AS seq
+   FROM (SELECT series_id, count, layout, received_ms, seq, hex(data) AS h, unnest(range(count)) AS k
+         FROM reading_chunks) c
+   JOIN series s USING (series_id)`,
+];
+
 const COLUMNS = 'series_id, first_ms, last_ms, seq, count, received_ms, layout, data';
 
 /** A stored chunk with its series. */

@@ -149,7 +149,7 @@ describe('DuckDB migrations', () => {
     conn.closeSync();
     instance.closeSync();
 
-    const store = await openDuckDbStore({ path });
+    let store = await openDuckDbStore({ path });
     try {
       assert.equal(await store.schemaVersion(), 5);
       for (const [i, channel] of series.entries()) {
@@ -172,6 +172,32 @@ describe('DuckDB migrations', () => {
           expected,
         );
       }
+      // SQL sees every reading, losers included, through the readings view, exactly as it was written.
+      const sql = await DuckDBInstance.create(':memory:');
+      const viewer = await sql.connect();
+      await store.close();
+      await viewer.run(`ATTACH '${path}' AS db (READ_ONLY)`);
+      await viewer.run('USE db');
+      const viewed = (
+        await viewer.runAndReadAll(
+          'SELECT series_id, t_ms, end_ms, value, received_ms, seq, site_id, kind FROM readings ORDER BY seq',
+        )
+      ).getRowsJS();
+      viewer.closeSync();
+      sql.closeSync();
+      assert.deepEqual(
+        viewed.map((r) => [
+          Number(r[0]),
+          Number(r[1]),
+          r[2] === null ? null : Number(r[2]),
+          r[3],
+          Number(r[4]),
+          Number(r[5]),
+        ]),
+        rows.map((r) => [r.id, r.tMs, r.endMs, r.value, r.receivedMs, r.seq]),
+      );
+      assert.ok(viewed.every((r) => r[6] === 'home' && r[7] === 'power'));
+      store = await openDuckDbStore({ path });
       // The sequence carries on past the migrated readings: a repeat received at the same time wins.
       const last = rows[rows.length - 1]!;
       await store.ingest([
