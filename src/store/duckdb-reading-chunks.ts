@@ -2,6 +2,7 @@
 // reads ingest and the API make of it. Every read selects chunks by series and by first_ms/last_ms
 // (which DuckDB prunes by row-group min/max) and decodes only those.
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ReadingKind, SeriesReading } from '../domain/reading.ts';
 import { type AppendTarget, appendTo } from './duckdb-append.ts';
 import {
   type ChunkReading,
@@ -103,6 +104,22 @@ export async function selectChunks(
   }));
 }
 
+/** Chunks grouped by series, each series' in the order given. */
+export function chunksBySeries(chunks: readonly StoredChunk[]): Map<number, StoredChunk[]> {
+  const out = new Map<number, StoredChunk[]>();
+  for (const c of chunks) {
+    const list = out.get(c.seriesId);
+    if (list) list.push(c);
+    else out.set(c.seriesId, [c]);
+  }
+  return out;
+}
+
+/** Decoded readings of one series as the ingest engine takes them. */
+export function asSeriesReadings(kind: ReadingKind, rows: readonly ChunkReading[]): SeriesReading[] {
+  return rows.map((r) => ({ kind, tMs: r.tMs, endMs: r.endMs, value: r.value, receivedMs: r.receivedMs }));
+}
+
 /** Decodes every reading of the chunks. */
 export function decodeAll(chunks: readonly StoredChunk[]): ChunkReading[] {
   const out: ChunkReading[] = [];
@@ -149,44 +166,46 @@ async function* pagesOf(
   }
 }
 
+/**
+ * The first `limit` distinct instants, in `direction` (1: ascending, -1: descending), of the chunks
+ * `where` selects, among those `keep` accepts. Chunks come ordered by the bound of their instants on that
+ * side (first_ms ascending, or last_ms descending): once `limit` instants lie at or before the next
+ * chunk's bound, no later chunk can add an earlier one.
+ */
+async function firstDistinct(
+  conn: DuckDBConnection,
+  where: string,
+  params: Record<string, number>,
+  direction: 1 | -1,
+  keep: (tMs: number) => boolean,
+  limit: number,
+): Promise<number[]> {
+  const seen = new Set<number>();
+  let sorted: number[] = [];
+  const order = direction === 1 ? 'first_ms, seq' : 'last_ms DESC, seq DESC';
+  for await (const c of pagesOf(conn, where, params, order)) {
+    const bound = direction === 1 ? c.firstMs : c.lastMs;
+    if (sorted.length >= limit && direction * (sorted[limit - 1]! - bound) <= 0) break;
+    for (const r of unpackReadings(c)) if (keep(r.tMs)) seen.add(r.tMs);
+    sorted = [...seen].sort((a, b) => direction * (a - b));
+  }
+  return sorted.slice(0, limit);
+}
+
 /** Up to `limit` distinct instants strictly after `ms`, ascending. */
-export async function distinctAfter(
+export function distinctAfter(
   conn: DuckDBConnection,
   seriesId: number,
   ms: number,
   limit: number,
 ): Promise<number[]> {
-  const seen = new Set<number>();
-  let sorted: number[] = [];
-  for await (const c of pagesOf(
-    conn,
-    'series_id = $id AND last_ms > $ms',
-    { id: seriesId, ms },
-    'first_ms, seq',
-  )) {
-    // Chunks come by first instant: once `limit` instants are at or before this chunk's first, no later
-    // chunk can add a smaller one.
-    if (sorted.length >= limit && sorted[limit - 1]! <= c.firstMs) break;
-    for (const r of unpackReadings(c)) if (r.tMs > ms) seen.add(r.tMs);
-    sorted = [...seen].sort((a, b) => a - b);
-  }
-  return sorted.slice(0, limit);
+  const where = 'series_id = $id AND last_ms > $ms';
+  return firstDistinct(conn, where, { id: seriesId, ms }, 1, (tMs) => tMs > ms, limit);
 }
 
 /** The `limit` latest distinct instants, descending. */
-export async function lastDistinct(
-  conn: DuckDBConnection,
-  seriesId: number,
-  limit: number,
-): Promise<number[]> {
-  const seen = new Set<number>();
-  let sorted: number[] = [];
-  for await (const c of pagesOf(conn, 'series_id = $id', { id: seriesId }, 'last_ms DESC, seq DESC')) {
-    if (sorted.length >= limit && sorted[limit - 1]! >= c.lastMs) break;
-    for (const r of unpackReadings(c)) seen.add(r.tMs);
-    sorted = [...seen].sort((a, b) => b - a);
-  }
-  return sorted.slice(0, limit);
+export function lastDistinct(conn: DuckDBConnection, seriesId: number, limit: number): Promise<number[]> {
+  return firstDistinct(conn, 'series_id = $id', { id: seriesId }, -1, () => true, limit);
 }
 
 /**

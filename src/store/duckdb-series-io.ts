@@ -15,6 +15,7 @@ import type { Reading, SeriesReading } from '../domain/reading.ts';
 import { appendTo as append, appendColumns, type TableAppenders } from './duckdb-append.ts';
 import {
   appendReadingChunks,
+  asSeriesReadings,
   distinctAfter as chunkDistinctAfter,
   lastBefore as chunkLastBefore,
   lastDistinct as chunkLastDistinct,
@@ -99,14 +100,7 @@ export class DuckDbSeriesIo implements SeriesIo {
   async readingsAround(s: SeriesRef, fromMs: number, toMs: number): Promise<SeriesReading[]> {
     const id = await this.idForRead(s);
     if (id === undefined) return [];
-    const rows = await chunkReadingsAround(this.conn, id, fromMs, toMs);
-    return rows.map((r) => ({
-      kind: s.kind,
-      tMs: r.tMs,
-      endMs: r.endMs,
-      value: r.value,
-      receivedMs: r.receivedMs,
-    }));
+    return asSeriesReadings(s.kind, await chunkReadingsAround(this.conn, id, fromMs, toMs));
   }
 
   async appendReadings(rows: readonly Reading[], firstSeq: number): Promise<void> {

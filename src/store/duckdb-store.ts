@@ -10,7 +10,7 @@ import { appendTo, TableAppenders } from './duckdb-append.ts';
 import { insertGauges, selectGauges, selectLatestGauges } from './duckdb-gauge-log.ts';
 import { DUCKDB_MIGRATIONS } from './duckdb-migrations.ts';
 import { insertPolls, selectPolls } from './duckdb-poll-log.ts';
-import { decodeAll, type StoredChunk, selectChunks } from './duckdb-reading-chunks.ts';
+import { chunksBySeries, decodeAll, selectChunks } from './duckdb-reading-chunks.ts';
 import { DuckDbSeriesCatalog, seriesIn } from './duckdb-series-catalog.ts';
 import { DuckDbSeriesIo } from './duckdb-series-io.ts';
 import { warmTails } from './duckdb-tail-warmup.ts';
@@ -25,7 +25,7 @@ import {
   type SeriesRef,
 } from './incremental-ingest.ts';
 import type { PollLog, PollLogEntry, PollLogQuery } from './poll-log.ts';
-import { winnersByTime } from './reading-chunk-codec.ts';
+import { unpackReadings, winnersByTime } from './reading-chunk-codec.ts';
 import type { ChannelSample, RecentActivity } from './recent-activity.ts';
 import { checkedPeriodMs } from './rollup-period.ts';
 import { tapBucketWrites } from './series-io-tap.ts';
@@ -534,12 +534,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
     const where = [seriesIn(ids)];
     if (q.fromMs !== undefined) where.push(`last_ms >= ${Math.floor(q.fromMs)}`);
     if (q.toMs !== undefined) where.push(`first_ms < ${Math.ceil(q.toMs)}`);
-    const bySeries = new Map<number, StoredChunk[]>();
-    for (const c of await selectChunks(this.reader(), where.join(' AND '))) {
-      const list = bySeries.get(c.seriesId);
-      if (list) list.push(c);
-      else bySeries.set(c.seriesId, [c]);
-    }
+    const bySeries = chunksBySeries(await selectChunks(this.reader(), where.join(' AND ')));
     // Sorted by channel, kind and time, as the API pages them.
     const order = [...bySeries.keys()].sort((a, b) =>
       compareRefs(this.catalog.refOf(a), this.catalog.refOf(b)),
@@ -621,7 +616,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
         list = [];
         bySite.set(site, list);
       }
-      for (const r of decodeAll([c])) if (r.tMs >= fromMs && r.tMs <= toMs) list.push(r);
+      for (const r of unpackReadings(c)) if (r.tMs >= fromMs && r.tMs <= toMs) list.push(r);
     }
     const out = new Map<string, ChannelSample[]>();
     for (const site of [...bySite.keys()].sort(compareText)) {

@@ -7,7 +7,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Bucket } from '../domain/bucket.ts';
 import { tailOf } from '../normalize/series-window.ts';
 import { appendTo } from './duckdb-append.ts';
-import { decodeAll, selectChunks } from './duckdb-reading-chunks.ts';
+import { asSeriesReadings, chunksBySeries, decodeAll, selectChunks } from './duckdb-reading-chunks.ts';
 import type { DuckDbSeriesCatalog } from './duckdb-series-catalog.ts';
 import { BUCKET_VALUE_COLUMNS, bucketFromRow } from './duckdb-series-io.ts';
 import type { IncrementalIngest } from './incremental-ingest.ts';
@@ -59,24 +59,12 @@ export async function warmTails(
       a.endRow();
     }
   });
-  const chunks = await selectChunks(conn, 'seq IN (SELECT seq FROM warm_chunks)');
-  const bySeries = new Map<number, typeof chunks>();
-  for (const c of chunks) {
-    const list = bySeries.get(c.seriesId);
-    if (list) list.push(c);
-    else bySeries.set(c.seriesId, [c]);
-  }
+  const bySeries = chunksBySeries(await selectChunks(conn, 'seq IN (SELECT seq FROM warm_chunks)'));
 
   const tails = new Map<number, ReturnType<typeof tailOf>>();
   for (const [id, w] of wanted) {
     const ref = catalog.refOf(id);
-    const sorted = winnersByTime(decodeAll(bySeries.get(id) ?? [])).map((r) => ({
-      kind: ref.kind,
-      tMs: r.tMs,
-      endMs: r.endMs,
-      value: r.value,
-      receivedMs: r.receivedMs,
-    }));
+    const sorted = asSeriesReadings(ref.kind, winnersByTime(decodeAll(bySeries.get(id) ?? [])));
     const tail = tailOf(sorted, engine.spacingWindowOf(ref.siteId));
     const first = tail.readings[0];
     // The tail is exact when the chunks read are the whole series, or when it keeps a reading before its
