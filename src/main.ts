@@ -1,8 +1,5 @@
 // The composition root: the one place that turns configuration into a store, an app and a running server.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.ts';
 import type { Config } from './config.ts';
@@ -13,56 +10,11 @@ import { DAY_MS } from './domain/time.ts';
 import { DeviceHealth } from './ingest/device-health.ts';
 import { createStatusService } from './ingest/fleet-status-service.ts';
 import { type AckedBatch, PollScheduler } from './ingest/poll-scheduler.ts';
-import { openRoofStore } from './roofs/open-roof-store.ts';
 import type { RoofStore } from './roofs/roof-store.ts';
-import { duckDbInstanceOptions, openDuckDbStore } from './store/duckdb-store.ts';
 import { hasGaugeLog } from './store/gauge-log.ts';
+import { openStores } from './store/open-stores.ts';
 import { hasPollLog } from './store/poll-log.ts';
-import { isPostgresUrl, openPostgresStore } from './store/postgres-store.ts';
 import { isWarmable, type Store } from './store/store.ts';
-
-/**
- * Opens the store a `db` setting names: a postgres:// URL, a DuckDB file path or ':memory:'. A command
- * that will not ingest says so (`ingests: false`): the DuckDB store then skips reading the ingest tails.
- */
-export async function openStore(
-  db: string,
-  config: Pick<Config, 'normalize' | 'duckdb'>,
-  use: { ingests?: boolean } = {},
-): Promise<Store> {
-  if (isPostgresUrl(db)) return openPostgresStore({ url: db, normalize: config.normalize });
-  return openDuckDbStore({
-    path: db,
-    normalize: config.normalize,
-    memoryLimitMb: config.duckdb.memoryLimitMb,
-    checkpointMb: config.duckdb.checkpointMb,
-    cacheMb: config.duckdb.cacheMb,
-    ...(use.ingests === false ? { warmTails: 0 } : {}),
-  });
-}
-
-/**
- * Opens the energy store and the roof store on one `db`. A DuckDB file admits one instance per process, so
- * both stores share it (the energy store closes it, after the roof store: close the roof store first).
- */
-export async function openStores(
-  db: string,
-  config: Pick<Config, 'normalize' | 'duckdb'>,
-): Promise<{ store: Store; roofStore: RoofStore }> {
-  if (isPostgresUrl(db)) {
-    const store = await openStore(db, config);
-    return { store, roofStore: await openRoofStore(db) };
-  }
-  if (db !== ':memory:') mkdirSync(dirname(db), { recursive: true });
-  const instance = await DuckDBInstance.create(db, duckDbInstanceOptions(config.duckdb));
-  const store = await openDuckDbStore({
-    path: db,
-    normalize: config.normalize,
-    instance,
-    cacheMb: config.duckdb.cacheMb,
-  });
-  return { store, roofStore: await openRoofStore(db, { duckDbInstance: instance }) };
-}
 
 /** Start of the newest stored bucket of a site's channel (epoch ms), or null: a puller's high-water mark. */
 export async function storedHighWater(store: Store, siteId: string, channel: string): Promise<number | null> {

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { stringify } from 'csv-stringify';
 import type { SeriesBucket } from '../domain/bucket.ts';
 import { formatInstant } from '../domain/time.ts';
-import { openStore } from '../main.ts';
+import { openStore } from '../store/open-stores.ts';
 import { configFrom, instantArg, type StoreFlags, withStoreOptions } from './shared-options.ts';
 
 /** Column order of bucket CSV files (the API's CSV uses the same). */

@@ -4,7 +4,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { importFile } from '../ingest/import-file.ts';
 import type { RowDefaults } from '../ingest/row-sources.ts';
-import { openStore } from '../main.ts';
+import { openStore } from '../store/open-stores.ts';
 import { configFrom, type StoreFlags, withStoreOptions } from './shared-options.ts';
 
 interface ImportFlags extends StoreFlags, RowDefaults {

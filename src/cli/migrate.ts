@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openStore } from '../main.ts';
+import { openStore } from '../store/open-stores.ts';
 import { configFrom, type StoreFlags, withStoreOptions } from './shared-options.ts';
 
 export function registerMigrate(program: Command): void {

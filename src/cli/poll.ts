@@ -3,7 +3,8 @@
 import type { Command } from 'commander';
 import { WattlineError } from '../domain/errors.ts';
 import { DeviceHealth } from '../ingest/device-health.ts';
-import { buildConnectors, createScheduler, openStore } from '../main.ts';
+import { buildConnectors, createScheduler } from '../main.ts';
+import { openStore } from '../store/open-stores.ts';
 import { batchJson, OUTCOME_HEADER, outcomeRows, table } from './poll-output.ts';
 import { closeOnSignals } from './serve.ts';
 import { configFrom, type StoreFlags, withStoreOptions } from './shared-options.ts';

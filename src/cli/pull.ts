@@ -8,7 +8,8 @@ import { SmartMeterConfigSchema } from '../connectors/smart-meter/config.ts';
 import { WattlineError } from '../domain/errors.ts';
 import { formatInstant } from '../domain/time.ts';
 import { DeviceHealth } from '../ingest/device-health.ts';
-import { createScheduler, openStore, storeDeps } from '../main.ts';
+import { createScheduler, storeDeps } from '../main.ts';
+import { openStore } from '../store/open-stores.ts';
 import { table } from './poll-output.ts';
 import { configFrom, type StoreFlags, withStoreOptions } from './shared-options.ts';
 
