@@ -88,20 +88,26 @@ export class DuckDbSeriesCatalog {
   }
 
   /** Writes the ids handed out since the last flush, inside the caller's transaction. */
-  async flush(conn: AppendTarget): Promise<void> {
-    if (this.pending.length === 0) return;
+  flush(conn: AppendTarget): Promise<void> {
+    return this.take()(conn);
+  }
+
+  /** Takes the ids handed out since the last flush (synchronously); the returned function writes them. */
+  take(): (conn: AppendTarget) => Promise<void> {
     const ids = this.pending;
     this.pending = [];
-    await appendTo(conn, 'series', (a) => {
-      for (const id of ids) {
-        const ref = this.refs.get(id)!;
-        a.appendInteger(id);
-        a.appendVarchar(ref.siteId);
-        a.appendVarchar(ref.channel);
-        a.appendVarchar(ref.kind);
-        a.endRow();
-      }
-    });
+    if (ids.length === 0) return () => Promise.resolve();
+    return (conn) =>
+      appendTo(conn, 'series', (a) => {
+        for (const id of ids) {
+          const ref = this.refs.get(id)!;
+          a.appendInteger(id);
+          a.appendVarchar(ref.siteId);
+          a.appendVarchar(ref.channel);
+          a.appendVarchar(ref.kind);
+          a.endRow();
+        }
+      });
   }
 
   private add(id: number, ref: SeriesRef): void {
