@@ -111,6 +111,7 @@ export class JournaledTransactor implements Transactor {
   }
 
   async begin(): Promise<void> {
+    console.error('begin', this.failed, this.replayFirst, this.journaled.length, !!this.inFlight);
     this.group = [];
     this.forced = false;
     if (this.failed) {
