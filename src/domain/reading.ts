@@ -24,14 +24,6 @@ export interface Reading extends SeriesReading {
   channel: string;
 }
 
-/** Whether two readings belong to the same series and kind (the cheap check a run of one series takes). */
-export function sameSeriesKind(
-  a: Pick<Reading, 'siteId' | 'channel' | 'kind'>,
-  b: Pick<Reading, 'siteId' | 'channel' | 'kind'>,
-): boolean {
-  return a.siteId === b.siteId && a.channel === b.channel && a.kind === b.kind;
-}
-
 /** Key of a series within one kind: readings of different kinds are normalized separately. */
 export function seriesKindKey(r: Pick<Reading, 'siteId' | 'channel' | 'kind'>): string {
   return `${r.siteId}\u0000${r.channel}\u0000${r.kind}`;

@@ -11,7 +11,7 @@ import {
   VARCHAR,
 } from '@duckdb/node-api';
 import type { Bucket, BucketQuality } from '../domain/bucket.ts';
-import { type Reading, type SeriesReading, sameSeriesKind } from '../domain/reading.ts';
+import type { Reading, SeriesReading } from '../domain/reading.ts';
 import { appendTo as append, appendColumns, type TableAppenders } from './duckdb-append.ts';
 import {
   appendReadingChunks,
@@ -128,7 +128,12 @@ export class DuckDbSeriesIo implements SeriesIo {
     let last: KindBucket | undefined;
     let pending: KindBucket[] = [];
     for (const b of buckets) {
-      if (last === undefined || !sameSeriesKind(b, last)) {
+      if (
+        last === undefined ||
+        b.siteId !== last.siteId ||
+        b.channel !== last.channel ||
+        b.kind !== last.kind
+      ) {
         const key = this.catalog.ensure(b);
         let found = this.buckets.get(key);
         if (!found) {
@@ -180,7 +185,8 @@ export class DuckDbSeriesIo implements SeriesIo {
       for (let i = 1; i <= rows.length; i++) {
         const a = rows[start]!;
         const r = rows[i];
-        if (r !== undefined && sameSeriesKind(r, a)) continue;
+        if (r !== undefined && r.siteId === a.siteId && r.channel === a.channel && r.kind === a.kind)
+          continue;
         const seriesId = this.catalog.ensure(a);
         for (const c of packReadings(rows, start, i, firstSeq + start)) chunks.push({ ...c, seriesId });
         start = i;

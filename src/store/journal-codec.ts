@@ -2,7 +2,7 @@
 // received them, so that replaying a record repeats the ingest. Readings are stored as columns: one
 // float64 array per field (exact values, NaN standing for a null end) and a series index per reading into
 // a small table of (site, channel, kind), which with the batch's site defaults travels as JSON.
-import { type Reading, type ReadingKind, sameSeriesKind, seriesKindKey } from '../domain/reading.ts';
+import type { Reading, ReadingKind } from '../domain/reading.ts';
 import type { Site } from '../domain/site.ts';
 
 /** One journaled ingest call. */
@@ -38,8 +38,13 @@ export function encodeJournalBatch(
   for (let i = 0; i < n; i++) {
     const r = readings[i]!;
     // A batch is usually a run of one series: the map is consulted once per run.
-    if (last === undefined || !sameSeriesKind(r, last)) {
-      const key = seriesKindKey(r);
+    if (
+      last === undefined ||
+      r.siteId !== last.siteId ||
+      r.channel !== last.channel ||
+      r.kind !== last.kind
+    ) {
+      const key = `${r.siteId}\u0000${r.channel}\u0000${r.kind}`;
       let found = indexOf.get(key);
       if (found === undefined) {
         found = series.length;
