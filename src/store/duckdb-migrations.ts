@@ -110,12 +110,4 @@ export const DUCKDB_MIGRATIONS: readonly DuckDbMigration[] = [
   POLL_LOG_MIGRATION,
   GAUGE_LOG_MIGRATION,
   READING_CHUNKS_MIGRATION,
-  {
-    version: 6,
-    name: 'ingest journal marker: the last journal record the database holds',
-    statements: [
-      'CREATE TABLE ingest_journal_state (applied_lsn DOUBLE NOT NULL)',
-      'INSERT INTO ingest_journal_state VALUES (0)',
-    ],
-  },
 ];

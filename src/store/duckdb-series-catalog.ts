@@ -88,26 +88,20 @@ export class DuckDbSeriesCatalog {
   }
 
   /** Writes the ids handed out since the last flush, inside the caller's transaction. */
-  flush(conn: AppendTarget): Promise<void> {
-    return this.take()(conn);
-  }
-
-  /** Takes the ids handed out since the last flush (synchronously); the returned function writes them. */
-  take(): (conn: AppendTarget) => Promise<void> {
+  async flush(conn: AppendTarget): Promise<void> {
+    if (this.pending.length === 0) return;
     const ids = this.pending;
     this.pending = [];
-    if (ids.length === 0) return () => Promise.resolve();
-    return (conn) =>
-      appendTo(conn, 'series', (a) => {
-        for (const id of ids) {
-          const ref = this.refs.get(id)!;
-          a.appendInteger(id);
-          a.appendVarchar(ref.siteId);
-          a.appendVarchar(ref.channel);
-          a.appendVarchar(ref.kind);
-          a.endRow();
-        }
-      });
+    await appendTo(conn, 'series', (a) => {
+      for (const id of ids) {
+        const ref = this.refs.get(id)!;
+        a.appendInteger(id);
+        a.appendVarchar(ref.siteId);
+        a.appendVarchar(ref.channel);
+        a.appendVarchar(ref.kind);
+        a.endRow();
+      }
+    });
   }
 
   private add(id: number, ref: SeriesRef): void {

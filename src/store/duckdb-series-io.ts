@@ -74,14 +74,10 @@ export class DuckDbSeriesIo implements SeriesIo {
     /** The connection's kept appenders. */
     private readonly appenders: TableAppenders,
     private readonly catalog: DuckDbSeriesCatalog,
-    /** Resolves when the connection may be used for a read (no commit is running on it). */
-    private readonly readable: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   /** The id of a series after flushing (reads see the transaction's own writes); undefined: no rows. */
   private async idForRead(s: SeriesRef): Promise<number | undefined> {
-    await this.readable();
-    await this.readable();
     await this.flush();
     return this.catalog.idOf(s);
   }
@@ -155,26 +151,15 @@ export class DuckDbSeriesIo implements SeriesIo {
   }
 
   /** Writes everything buffered, inside the caller's transaction. */
-  flush(): Promise<void> {
-    return this.take()();
-  }
-
-  /**
-   * Takes everything buffered, synchronously (what is written after this goes to the next flush); the
-   * returned function writes it, inside the caller's transaction.
-   */
-  take(): () => Promise<void> {
+  async flush(): Promise<void> {
     const readings = this.readings;
     const windows = this.windows;
     const buckets = this.buckets;
     this.discard();
-    const series = this.catalog.take();
-    return async () => {
-      await series(this.appenders);
-      if (readings.length > 0) await this.writeReadings(readings);
-      if (windows.length > 0) await this.deleteWindows(windows);
-      if (buckets.size > 0) await this.writeBuckets(buckets);
-    };
+    await this.catalog.flush(this.appenders);
+    if (readings.length > 0) await this.writeReadings(readings);
+    if (windows.length > 0) await this.deleteWindows(windows);
+    if (buckets.size > 0) await this.writeBuckets(buckets);
   }
 
   private writeReadings(batches: readonly { rows: readonly Reading[]; firstSeq: number }[]): Promise<void> {

@@ -3,8 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBListVector } from '@duckdb/node-api';
 import { type EnergyBucket, energyOf, type SeriesBucket } from '../domain/bucket.ts';
-import { WattlineError } from '../domain/errors.ts';
-import { KIND_PRECEDENCE, type Reading, seriesKindKey, unstorableReading } from '../domain/reading.ts';
+import { KIND_PRECEDENCE, type Reading, seriesKindKey } from '../domain/reading.ts';
 import { frozenSite, type Site } from '../domain/site.ts';
 import type { NormalizeOptions } from '../normalize/options.ts';
 import { appendTo, TableAppenders } from './duckdb-append.ts';
@@ -25,9 +24,6 @@ import {
   type SeriesIo,
   type SeriesRef,
 } from './incremental-ingest.ts';
-import { IngestJournal } from './ingest-journal.ts';
-import { encodeJournalBatch } from './journal-codec.ts';
-import { JournaledTransactor, type JournalLimits } from './journaled-transactor.ts';
 import type { PollLog, PollLogEntry, PollLogQuery } from './poll-log.ts';
 import { unpackReadings, winnersByTime } from './reading-chunk-codec.ts';
 import type { ChannelSample, RecentActivity } from './recent-activity.ts';
@@ -63,13 +59,6 @@ export interface DuckDbStoreOptions {
   instance?: DuckDBInstance;
   /** Series whose ingest tails are read at open (the most recently written first); default 20,000, 0: none. */
   warmTails?: number;
-  /**
-   * Acknowledge ingests once they are in the ingest journal (`<path>.journal`) and commit them to DuckDB in
-   * larger groups (default true for a file; an in-memory database commits every group).
-   */
-  journal?: boolean;
-  /** When journaled groups are committed to DuckDB (default: 10,000 readings or 200 ms). */
-  journalLimits?: JournalLimits;
 }
 
 /** Settings for a DuckDB instance opened for a store (also used when the instance is shared). */
@@ -100,14 +89,11 @@ export async function openDuckDbStore(opts: DuckDbStoreOptions): Promise<DuckDbS
   const store = new DuckDbStore(instance, writer, readers, opts);
   await store.migrate();
   await store.loadState();
-  if (opts.path !== ':memory:' && opts.journal !== false) await store.openJournal(`${opts.path}.journal`);
   await store.warmTails(opts.warmTails ?? DEFAULT_WARM_TAILS);
   return store;
 }
 
 const READER_CONNECTIONS = 4;
-/** Uncommitted readings and wait after which journaled groups are committed to DuckDB. */
-const JOURNAL_LIMITS = { maxReadings: 10_000, maxWaitMs: 200 };
 const DEFAULT_WARM_TAILS = 20_000;
 const DEFAULT_CACHE_MB = 512;
 /** Windows longer than this (about 13 months) read from the database instead of filling the cache. */
@@ -147,8 +133,6 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
    * lookup). Reloaded from the table after a rollback. */
   private readonly sites = new Map<string, Readonly<Site>>();
   private readonly commits: GroupCommit;
-  private readonly tx: JournaledTransactor;
-  private journal: IngestJournal | undefined;
   /** The writer's appenders, kept open across transactions. */
   private readonly appenders: TableAppenders;
   private readonly io: DuckDbSeriesIo;
@@ -172,8 +156,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
     private readonly opts: DuckDbStoreOptions,
   ) {
     this.appenders = new TableAppenders(writer);
-    // A read of the ingest path waits for a background commit to finish with the connection.
-    this.io = new DuckDbSeriesIo(writer, this.appenders, this.catalog, () => this.tx.settled());
+    this.io = new DuckDbSeriesIo(writer, this.appenders, this.catalog);
     this.ingestIo = tapBucketWrites(this.io, (windows, buckets) =>
       this.uncommitted.push({ windows, buckets }),
     );
@@ -181,83 +164,42 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
       budgetBytes: (opts.cacheMb ?? DEFAULT_CACHE_MB) * 1024 * 1024,
       load: (seriesId, fromMs, toMs) => this.loadEnergy(seriesId, fromMs, toMs),
     });
-    this.tx = new JournaledTransactor(
-      {
-        begin: async () => {
-          this.uncommitted = [];
-          if (this.begun) return;
-          await this.writer.run('BEGIN TRANSACTION');
-          this.begun = true;
-        },
-        commit: async (cut) => {
-          // Taking the buffered rows and cutting the journal there happen in one synchronous step: a batch
-          // ingested meanwhile (while this commit runs in the background) waits for the next commit. The
-          // writes then run one after another: a connection runs one statement at a time.
-          const writeSites = this.takeNewSites();
-          const writeRows = this.io.take();
-          const before = cut();
-          await writeSites();
-          await writeRows();
-          // The next transaction begins in the same call, so `begun` stays true: a group starting while
-          // this runs must not BEGIN again. An idle BEGIN holds nothing: DuckDB takes a transaction's
-          // snapshot at its first statement, so the next one still sees this commit.
-          try {
-            await this.writer.run(`${before}COMMIT; BEGIN TRANSACTION`);
-          } catch (e) {
-            this.begun = false;
-            throw e;
-          }
-        },
-        rollback: () => {
-          this.begun = false;
-          return this.writer.run('ROLLBACK').then(() => undefined);
-        },
-        reload: () => {
-          this.uncommitted = [];
-          this.newSites = [];
+    this.commits = new GroupCommit({
+      begin: async () => {
+        this.uncommitted = [];
+        this.newSites = [];
+        if (this.begun) return;
+        await this.writer.run('BEGIN TRANSACTION');
+        this.begun = true;
+      },
+      commit: async () => {
+        await this.flushNewSites();
+        await this.io.flush();
+        // The next transaction begins in the same call: on a busy server every call waits for the event
+        // loop, and a BEGIN of its own was one wait per group. An idle BEGIN holds nothing: DuckDB takes
+        // a transaction's snapshot at its first statement, so the next group still sees this commit.
+        this.begun = false;
+        await this.writer.run('COMMIT; BEGIN TRANSACTION');
+        this.begun = true;
+        try {
+          this.writeThrough();
+        } catch {
+          // The data is committed; a cache that missed the write must not serve the old values.
           this.cache.clear();
-          this.io.discard();
-          return this.loadState();
-        },
-        replay: async (batch) => {
-          await this.ingestBatch(batch.readings, batch.defaultSite, batch.createdMs);
-        },
-        published: () => {
-          try {
-            this.writeThrough();
-          } catch {
-            // The data is durable; a cache that missed the write must not serve the old values.
-            this.cache.clear();
-          }
-        },
+        }
       },
-      opts.journalLimits ?? JOURNAL_LIMITS,
-      () => {
-        if (!this.closed) this.commitNow().catch(() => undefined);
+      rollback: () => {
+        this.begun = false;
+        return this.writer.run('ROLLBACK').then(() => undefined);
       },
-    );
-    this.commits = new GroupCommit(this.tx);
-  }
-
-  /** Opens the ingest journal at `path`, ingesting again what it holds that the database does not. */
-  async openJournal(path: string): Promise<void> {
-    const r = await this.writer.runAndReadAll('SELECT applied_lsn FROM ingest_journal_state');
-    const appliedLsn = Number(r.getRowsJS()[0]?.[0] ?? 0);
-    const { journal, records } = IngestJournal.open(path);
-    this.journal = journal;
-    this.tx.attach(journal, appliedLsn, records);
-    if (this.tx.behind) await this.commitNow();
-  }
-
-  /** Commits to DuckDB whatever acknowledged writes it does not hold yet. */
-  private commitNow(): Promise<void> {
-    return this.commits.run(async () => this.tx.forceCommit());
-  }
-
-  /** A reader connection that sees every acknowledged write. */
-  private async visibleReader(): Promise<DuckDBConnection> {
-    if (this.tx.behind) await this.commitNow();
-    return this.reader();
+      onRollback: () => {
+        this.uncommitted = [];
+        this.newSites = [];
+        this.cache.clear();
+        this.io.discard();
+        return this.loadState();
+      },
+    });
   }
 
   /** Applies pending migrations, each in its own transaction. */
@@ -337,10 +279,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
 
   async upsertSites(sites: readonly Site[]): Promise<void> {
     if (sites.length === 0) return;
-    await this.commits.run(() => {
-      this.tx.forceCommit();
-      return this.writeSites(sites, true);
-    });
+    await this.commits.run(() => this.writeSites(sites, true));
   }
 
   /** Writes sites in one statement and mirrors them in memory. */
@@ -368,27 +307,21 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
     }
   }
 
-  private flushNewSites(): Promise<void> {
-    return this.takeNewSites()();
-  }
-
-  /** Takes the sites ingests created (synchronously); the returned function writes them. */
-  private takeNewSites(): () => Promise<void> {
+  private async flushNewSites(): Promise<void> {
     const added = this.newSites;
     this.newSites = [];
-    if (added.length === 0) return () => Promise.resolve();
-    return () =>
-      appendTo(this.appenders, 'sites', (a) => {
-        for (const { site, createdMs } of added) {
-          a.appendVarchar(site.siteId);
-          a.appendVarchar(site.name);
-          a.appendVarchar(site.timezone);
-          a.appendVarchar(site.source);
-          a.appendVarchar(JSON.stringify(site.metadata ?? {}));
-          a.appendBigInt(BigInt(createdMs));
-          a.endRow();
-        }
-      });
+    if (added.length === 0) return;
+    await appendTo(this.appenders, 'sites', (a) => {
+      for (const { site, createdMs } of added) {
+        a.appendVarchar(site.siteId);
+        a.appendVarchar(site.name);
+        a.appendVarchar(site.timezone);
+        a.appendVarchar(site.source);
+        a.appendVarchar(JSON.stringify(site.metadata ?? {}));
+        a.appendBigInt(BigInt(createdMs));
+        a.endRow();
+      }
+    });
   }
 
   async getSite(siteId: string): Promise<Site | undefined> {
@@ -401,46 +334,23 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
 
   async ingest(readings: readonly Reading[], defaultSite: Partial<Site> = {}): Promise<IngestSummary> {
     if (this.closed) throw new Error('store is closed');
-    // A journaled batch is acknowledged before DuckDB sees its rows, so what DuckDB would reject at the
-    // commit is rejected here, before anything is acknowledged.
-    const bad = unstorableReading(readings);
-    if (bad !== undefined) {
-      throw new WattlineError('validation-failed', `reading ${bad.path} ${bad.message}`, [bad]);
-    }
     return this.commits.run(async () => {
-      const createdMs = this.now();
-      const { summary, createdSites } = await this.ingestBatch(readings, defaultSite, createdMs);
-      // A batch that changed nothing needs no journal record.
-      if ((summary.stored > 0 || createdSites) && this.tx.journalsBatch(readings.length)) {
-        this.tx.record(encodeJournalBatch(readings, defaultSite, createdMs), readings.length);
+      // The in-memory site list is authoritative (one process owns the file), so a new site is known to
+      // be new: it is appended at commit, not upserted by a statement per request.
+      for (const siteId of new Set(readings.map((r) => r.siteId))) {
+        if (this.sites.has(siteId)) continue;
+        const site = frozenSite({
+          siteId,
+          name: defaultSite.name ?? siteId,
+          timezone: defaultSite.timezone ?? 'UTC',
+          source: defaultSite.source ?? 'push',
+          metadata: defaultSite.metadata ?? {},
+        });
+        this.sites.set(siteId, site);
+        this.newSites.push({ site, createdMs: this.now() });
       }
-      return summary;
+      return this.ingestEngine!.ingest(this.ingestIo, readings);
     });
-  }
-
-  /** Ingests a batch into the open transaction, creating the sites it names that do not exist yet. */
-  private async ingestBatch(
-    readings: readonly Reading[],
-    defaultSite: Partial<Site>,
-    createdMs: number,
-  ): Promise<{ summary: IngestSummary; createdSites: boolean }> {
-    // The in-memory site list is authoritative (one process owns the file), so a new site is known to be
-    // new: it is appended at commit, not upserted by a statement per request.
-    let createdSites = false;
-    for (const siteId of new Set(readings.map((r) => r.siteId))) {
-      if (this.sites.has(siteId)) continue;
-      const site = frozenSite({
-        siteId,
-        name: defaultSite.name ?? siteId,
-        timezone: defaultSite.timezone ?? 'UTC',
-        source: defaultSite.source ?? 'push',
-        metadata: defaultSite.metadata ?? {},
-      });
-      this.sites.set(siteId, site);
-      this.newSites.push({ site, createdMs });
-      createdSites = true;
-    }
-    return { summary: await this.ingestEngine!.ingest(this.ingestIo, readings), createdSites };
   }
 
   async buckets(q: BucketQuery): Promise<SeriesBucket[]> {
@@ -448,7 +358,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
     if (ids.length === 0) return [];
     // Precedence between kinds is resolved here rather than with a window function, which would stop
     // DuckDB from pushing the series and time filters into the scan.
-    const r = await (await this.visibleReader()).runAndReadAll(
+    const r = await this.reader().runAndReadAll(
       `SELECT ${BUCKET_COLUMNS} FROM buckets WHERE ${seriesIn(ids)}${rangeClause(q.fromMs, q.toMs)}`,
     );
     const rows = r.getRowsJS().map((row) => ({ ref: this.catalog.refOf(Number(row[0])), row }));
@@ -501,7 +411,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
     const first = Math.floor(range.firstMs / BLOCK_MS);
     for (let index = Math.floor(range.lastMs / BLOCK_MS); index >= first && !this.closed; index--) {
       // One row per series with its block as lists: a few large chunks instead of 3,072 rows per series.
-      const result = await (await this.visibleReader()).run(
+      const result = await this.reader().run(
         `SELECT series_id, list(bucket_start_ms::DOUBLE), list(energy_wh), list(coverage) FROM buckets
          WHERE bucket_start_ms >= ${index * BLOCK_MS} AND bucket_start_ms < ${(index + 1) * BLOCK_MS}
          GROUP BY series_id`,
@@ -535,7 +445,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
 
   /** One series' stored buckets in [fromMs, toMs), for the cache. */
   private async loadEnergy(seriesId: number, fromMs: number, toMs: number): Promise<EnergyBucket[]> {
-    const r = await (await this.visibleReader()).runAndReadAll(
+    const r = await this.reader().runAndReadAll(
       `SELECT bucket_start_ms, energy_wh, coverage FROM buckets
        WHERE series_id = ${seriesId} AND bucket_start_ms >= ${fromMs} AND bucket_start_ms < ${toMs}`,
     );
@@ -572,7 +482,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
     const period = checkedPeriodMs(q.periodMs);
     const ids = this.catalog.idsOfSite(q.siteId, q.channel);
     if (ids.length === 0) return [];
-    const r = await (await this.visibleReader()).runAndReadAll(
+    const r = await this.reader().runAndReadAll(
       `WITH best AS (
          SELECT s.channel, b.bucket_start_ms AS t, arg_min(b.energy_wh, b.kind_rank) AS e,
                 arg_min(b.positive_wh, b.kind_rank) AS p, arg_min(b.negative_wh, b.kind_rank) AS n
@@ -594,7 +504,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
 
   async topSites(q: TopQuery): Promise<SiteEnergy[]> {
     const channel = q.channel === undefined ? '' : ' AND s.channel = $channel';
-    const r = await (await this.visibleReader()).runAndReadAll(
+    const r = await this.reader().runAndReadAll(
       `WITH best AS (
          SELECT s.site_id, arg_min(b.energy_wh, b.kind_rank) AS energy_wh
          FROM buckets b JOIN series s USING (series_id)
@@ -609,7 +519,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
   async channels(siteId: string): Promise<string[]> {
     const ids = this.catalog.idsOfSite(siteId);
     if (ids.length === 0) return [];
-    const r = await (await this.visibleReader()).runAndReadAll(
+    const r = await this.reader().runAndReadAll(
       `SELECT DISTINCT series_id FROM buckets WHERE ${seriesIn(ids)}`,
     );
     const channels = new Set(r.getRowsJS().map((row) => this.catalog.refOf(Number(row[0])).channel));
@@ -624,7 +534,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
     const where = [seriesIn(ids)];
     if (q.fromMs !== undefined) where.push(`last_ms >= ${Math.floor(q.fromMs)}`);
     if (q.toMs !== undefined) where.push(`first_ms < ${Math.ceil(q.toMs)}`);
-    const bySeries = chunksBySeries(await selectChunks(await this.visibleReader(), where.join(' AND ')));
+    const bySeries = chunksBySeries(await selectChunks(this.reader(), where.join(' AND ')));
     // Sorted by channel, kind and time, as the API pages them.
     const order = [...bySeries.keys()].sort((a, b) =>
       compareRefs(this.catalog.refOf(a), this.catalog.refOf(b)),
@@ -651,7 +561,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
 
   async timeRange(siteId?: string): Promise<TimeRange | null> {
     const where = siteId === undefined ? '' : ` WHERE ${seriesIn(this.catalog.idsOfSite(siteId))}`;
-    const r = await (await this.visibleReader()).runAndReadAll(
+    const r = await this.reader().runAndReadAll(
       `SELECT min(bucket_start_ms), max(bucket_start_ms) FROM buckets${where}`,
     );
     const row = r.getRowsJS()[0];
@@ -662,10 +572,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
   async appendPolls(entries: readonly PollLogEntry[]): Promise<void> {
     if (this.closed) throw new Error('store is closed');
     if (entries.length === 0) return;
-    await this.commits.run(() => {
-      this.tx.forceCommit();
-      return insertPolls(this.writer, entries);
-    });
+    await this.commits.run(() => insertPolls(this.writer, entries));
   }
 
   polls(q: PollLogQuery): Promise<PollLogEntry[]> {
@@ -674,11 +581,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
 
   async appendGauges(entries: readonly GaugeEntry[]): Promise<void> {
     if (this.closed) throw new Error('store is closed');
-    if (entries.length === 0) return;
-    await this.commits.run(() => {
-      this.tx.forceCommit();
-      return insertGauges(this.writer, entries);
-    });
+    if (entries.length > 0) await this.commits.run(() => insertGauges(this.writer, entries));
   }
 
   latestGauges(siteId: string): Promise<GaugeEntry[]> {
@@ -691,7 +594,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
 
   async lastReceived(sinceMs: number): Promise<Map<string, number>> {
     // A chunk's received_ms is its latest: when that is recent enough, it is the site's answer from it.
-    const r = await (await this.visibleReader()).runAndReadAll(
+    const r = await this.reader().runAndReadAll(
       `SELECT s.site_id, max(c.received_ms) FROM reading_chunks c JOIN series s USING (series_id)
        WHERE c.received_ms >= ${Math.floor(sinceMs)} GROUP BY s.site_id`,
     );
@@ -702,7 +605,7 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
     const ids = this.catalog.idsWhere((ref) => ref.channel === channel && ref.kind === 'power');
     if (ids.length === 0) return new Map();
     const chunks = await selectChunks(
-      await this.visibleReader(),
+      this.reader(),
       `${seriesIn(ids)} AND last_ms >= ${Math.floor(fromMs)} AND first_ms <= ${Math.ceil(toMs)}`,
     );
     const bySite = new Map<string, { tMs: number; value: number; seq: number }[]>();
@@ -742,8 +645,6 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
     this.closed = true;
     await this.warming?.catch(() => undefined);
     await this.commits.idle();
-    if (this.tx.behind) await this.commitNow();
-    this.tx.stop();
     this.appenders.close();
     if (this.begun) await this.writer.run('COMMIT');
     this.begun = false;
@@ -751,7 +652,6 @@ export class DuckDbStore implements Store, PollLog, GaugeLog, RecentActivity {
     for (const r of this.readers) r.closeSync();
     this.writer.closeSync();
     this.instance.closeSync();
-    this.journal?.close();
   }
 }
 
