@@ -2,9 +2,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Command } from 'commander';
-import { openStore } from '../store/open-stores.ts';
 import { type ReportAssets, renderReportHtml } from '../report/render-html.ts';
 import { buildReport } from '../report/report-data.ts';
+import { openStore } from '../store/open-stores.ts';
 import { configFrom, instantArg, type StoreFlags, withStoreOptions } from './shared-options.ts';
 
 interface ReportFlags extends StoreFlags {

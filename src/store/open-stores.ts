@@ -17,7 +17,11 @@ export type StoreConfig = Pick<Config, 'normalize' | 'duckdb'>;
  * Opens the store a `db` setting names: a postgres:// URL, a DuckDB file path or ':memory:'. A command
  * that will not ingest says so (`ingests: false`): the DuckDB store then skips reading the ingest tails.
  */
-export async function openStore(db: string, config: StoreConfig, use: { ingests?: boolean } = {}): Promise<Store> {
+export async function openStore(
+  db: string,
+  config: StoreConfig,
+  use: { ingests?: boolean } = {},
+): Promise<Store> {
   if (isPostgresUrl(db)) return openPostgresStore({ url: db, normalize: config.normalize });
   return openDuckDbStore({
     path: db,
@@ -33,7 +37,10 @@ export async function openStore(db: string, config: StoreConfig, use: { ingests?
  * Opens the energy store and the roof store on one `db`. A DuckDB file admits one instance per process, so
  * both stores share it (the energy store closes it, after the roof store: close the roof store first).
  */
-export async function openStores(db: string, config: StoreConfig): Promise<{ store: Store; roofStore: RoofStore }> {
+export async function openStores(
+  db: string,
+  config: StoreConfig,
+): Promise<{ store: Store; roofStore: RoofStore }> {
   if (isPostgresUrl(db)) {
     const store = await openStore(db, config);
     return { store, roofStore: await openRoofStore(db) };
