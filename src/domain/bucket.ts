@@ -1,4 +1,6 @@
-export type BucketQuality = 'measured' | 'estimated' | 'partial';
+/** How a bucket's energy was obtained: fully measured, estimated across a gap, or partly covered. */
+export const BUCKET_QUALITIES = ['measured', 'estimated', 'partial'] as const;
+export type BucketQuality = (typeof BUCKET_QUALITIES)[number];
 
 /** One 15-minute bucket of a series, half-open [bucketStartMs, bucketStartMs + 15 min). */
 export interface Bucket {

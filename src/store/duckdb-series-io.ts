@@ -2,15 +2,8 @@
 // transaction so that a group of concurrent ingests costs one appender per table and one set-based
 // DELETE, instead of several statements per request. Reads flush the buffer first, so they always see
 // the transaction's own writes. Series are addressed by their integer id (duckdb-series-catalog.ts).
-import {
-  DOUBLE,
-  type DuckDBConnection,
-  type DuckDBVector,
-  INTEGER,
-  TINYINT,
-  VARCHAR,
-} from '@duckdb/node-api';
-import type { Bucket, BucketQuality } from '../domain/bucket.ts';
+import { DOUBLE, type DuckDBConnection, type DuckDBVector, ENUM8, INTEGER, TINYINT } from '@duckdb/node-api';
+import { BUCKET_QUALITIES, type Bucket, type BucketQuality } from '../domain/bucket.ts';
 import type { Reading, SeriesReading } from '../domain/reading.ts';
 import { appendTo as append, appendColumns, type TableAppenders } from './duckdb-append.ts';
 import {
@@ -39,7 +32,8 @@ const BUCKET_CHUNK_TYPES = [
   INTEGER,
   DOUBLE,
   DOUBLE,
-  VARCHAR,
+  // The column's ENUM (migration 6): written as one byte, no cast.
+  ENUM8(BUCKET_QUALITIES),
 ];
 
 /** Bucket columns from bucket_start_ms on, in table order (after series_id and kind_rank). */

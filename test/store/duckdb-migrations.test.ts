@@ -1,7 +1,7 @@
 // DuckDB migrations carry data forward: a file written by schema version 1 (series as three strings in
 // every row) opens under the current version with the same readings, buckets and ingest behaviour.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -151,7 +151,7 @@ describe('DuckDB migrations', () => {
 
     let store = await openDuckDbStore({ path });
     try {
-      assert.equal(await store.schemaVersion(), 5);
+      assert.equal(await store.schemaVersion(), DUCKDB_MIGRATIONS[DUCKDB_MIGRATIONS.length - 1]!.version);
       for (const [i, channel] of series.entries()) {
         const won = new Map<number, (typeof rows)[number]>();
         for (const r of rows.filter((x) => x.id === i + 1)) {
@@ -223,6 +223,90 @@ describe('DuckDB migrations', () => {
       );
     } finally {
       await store.close();
+    }
+  });
+
+  it('version 5 bucket qualities become an ENUM: every value kept, SQL compares it as text', async () => {
+    const path = join(dir, 'v5.duckdb');
+    const instance = await DuckDBInstance.create(path);
+    const conn = await instance.connect();
+    await conn.run(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_ms BIGINT NOT NULL)',
+    );
+    for (const m of DUCKDB_MIGRATIONS.filter((x) => x.version <= 5)) {
+      for (const sql of m.statements) await conn.run(sql);
+      await conn.run(`INSERT INTO schema_migrations VALUES (${m.version}, '${m.name}', ${T0})`);
+    }
+    await conn.run(`INSERT INTO sites VALUES ('home', 'Home', 'UTC', 'push', '{}', ${T0})`);
+    await conn.run(`INSERT INTO series VALUES (1, 'home', 'grid', 'counter')`);
+    const qualities = ['measured', 'estimated', 'partial', 'estimated'];
+    const values = qualities
+      .map((q, i) => `(1, 0, ${T0 + i * 15 * MIN}, ${i + 1}, ${i + 1}, 0, 1, 1, 0, 0, '${q}')`)
+      .join(', ');
+    await conn.run(`INSERT INTO buckets VALUES ${values}`);
+    conn.closeSync();
+    instance.closeSync();
+
+    const store = await openDuckDbStore({ path });
+    try {
+      assert.equal(await store.schemaVersion(), DUCKDB_MIGRATIONS[DUCKDB_MIGRATIONS.length - 1]!.version);
+      const buckets = await store.buckets({ siteId: 'home', channel: 'grid' });
+      assert.deepEqual(
+        buckets.map((b) => [b.bucketStartMs - T0, b.energyWh, b.quality]),
+        qualities.map((q, i) => [i * 15 * MIN, i + 1, q]),
+      );
+      // New buckets are written into the ENUM column: power every 5 minutes up to 00:20 covers the first
+      // bucket (measured) and, the last sample holding 5 minutes, two thirds of the second (partial).
+      await store.ingest(
+        [0, 5, 10, 15, 20].map((m) => ({
+          siteId: 'home',
+          channel: 'solar',
+          kind: 'power' as const,
+          tMs: T0 + m * MIN,
+          endMs: null,
+          value: 400,
+          receivedMs: T0,
+        })),
+      );
+      const solar = await store.buckets({ siteId: 'home', channel: 'solar' });
+      assert.deepEqual(
+        solar.map((b) => b.quality),
+        ['measured', 'partial'],
+      );
+      // A crash now: the file and its WAL as they are on disk (the migration and the ingest are only in
+      // the WAL) must open and replay.
+      const crashed = join(dir, 'v5-crashed.duckdb');
+      copyFileSync(path, crashed);
+      assert.ok(existsSync(`${path}.wal`), 'the migration is still in the WAL');
+      copyFileSync(`${path}.wal`, `${crashed}.wal`);
+      const replayed = await openDuckDbStore({ path: crashed });
+      try {
+        const after = await replayed.buckets({ siteId: 'home' });
+        assert.deepEqual(
+          after.map((b) => [b.channel, b.quality]),
+          [...qualities.map((q) => ['grid', q]), ['solar', 'measured'], ['solar', 'partial']],
+        );
+      } finally {
+        await replayed.close();
+      }
+    } finally {
+      await store.close();
+    }
+    const sql = await DuckDBInstance.create(':memory:');
+    const viewer = await sql.connect();
+    try {
+      await viewer.run(`ATTACH '${path}' AS db (READ_ONLY)`);
+      const typed = await viewer.runAndReadAll(
+        "SELECT data_type FROM duckdb_columns() WHERE database_name = 'db' AND table_name = 'buckets' AND column_name = 'quality'",
+      );
+      assert.match(String(typed.getRowsJS()[0]?.[0]), /^ENUM\('measured', 'estimated', 'partial'\)$/);
+      const estimated = await viewer.runAndReadAll(
+        "SELECT count(*) FROM db.buckets WHERE quality = 'estimated'",
+      );
+      assert.equal(Number(estimated.getRowsJS()[0]?.[0]), 2);
+    } finally {
+      viewer.closeSync();
+      sql.closeSync();
     }
   });
 });

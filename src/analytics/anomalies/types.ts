@@ -1,4 +1,5 @@
 // What the anomaly detectors read and report. Pure data: the store-reading adapter fills it in.
+import type { BucketQuality } from '../../domain/bucket.ts';
 
 export const ANOMALY_KINDS = [
   'negative-solar',
@@ -37,7 +38,7 @@ export interface AnomalyBucket {
   minPowerW: number;
   maxPowerW: number;
   /** 'estimated' buckets (a counter delta spread over an outage) are flat by construction. */
-  quality?: 'measured' | 'estimated' | 'partial';
+  quality?: BucketQuality;
 }
 
 export interface PowerSample {

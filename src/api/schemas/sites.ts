@@ -1,5 +1,6 @@
 // Shapes of the /v1 site and bucket reads.
 import { type Static, Type } from '@sinclair/typebox';
+import { BUCKET_QUALITIES } from '../../domain/bucket.ts';
 import { FormatSchema, InstantOut, InstantText, StringEnum } from './common.ts';
 import { SiteHealthSchema } from './status.ts';
 
@@ -60,7 +61,7 @@ export const BucketSchema = Type.Object({
   maxPowerW: Type.Union([Type.Number(), Type.Null()], {
     description: 'Highest power seen in the bucket (W)',
   }),
-  quality: StringEnum(['measured', 'estimated', 'partial'] as const),
+  quality: StringEnum(BUCKET_QUALITIES),
 });
 
 export const PAGING_HEADERS = {
