@@ -40,6 +40,21 @@ async function writeVersionOne(path: string): Promise<void> {
   instance.closeSync();
 }
 
+/** A file migrated to `version` (the statements only, as a store of that version left it) with site 'home'. */
+async function atVersion(path: string, version: number) {
+  const instance = await DuckDBInstance.create(path);
+  const conn = await instance.connect();
+  await conn.run(
+    'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_ms BIGINT NOT NULL)',
+  );
+  for (const m of DUCKDB_MIGRATIONS.filter((x) => x.version <= version)) {
+    for (const sql of m.statements) await conn.run(sql);
+    await conn.run(`INSERT INTO schema_migrations VALUES (${m.version}, '${m.name}', ${T0})`);
+  }
+  await conn.run(`INSERT INTO sites VALUES ('home', 'Home', 'UTC', 'push', '{}', ${T0})`);
+  return { instance, conn };
+}
+
 describe('DuckDB migrations', () => {
   it('version 1 data reads the same after migrating to the series dictionary', async () => {
     const path = join(dir, 'v1.duckdb');
@@ -101,16 +116,7 @@ describe('DuckDB migrations', () => {
 
   it('version 4 raw log moves into reading chunks: every reading, its sequence and the winners survive', async () => {
     const path = join(dir, 'v4.duckdb');
-    const instance = await DuckDBInstance.create(path);
-    const conn = await instance.connect();
-    await conn.run(
-      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_ms BIGINT NOT NULL)',
-    );
-    for (const m of DUCKDB_MIGRATIONS.filter((x) => x.version <= 4)) {
-      for (const sql of m.statements) await conn.run(sql);
-      await conn.run(`INSERT INTO schema_migrations VALUES (${m.version}, '${m.name}', ${T0})`);
-    }
-    await conn.run(`INSERT INTO sites VALUES ('home', 'Home', 'UTC', 'push', '{}', ${T0})`);
+    const { instance, conn } = await atVersion(path, 4);
     const series = ['grid', 'solar', 'battery'];
     for (const [i, channel] of series.entries()) {
       await conn.run(`INSERT INTO series VALUES (${i + 1}, 'home', '${channel}', 'power')`);
@@ -228,16 +234,7 @@ describe('DuckDB migrations', () => {
 
   it('version 5 bucket qualities become an ENUM: every value kept, SQL compares it as text', async () => {
     const path = join(dir, 'v5.duckdb');
-    const instance = await DuckDBInstance.create(path);
-    const conn = await instance.connect();
-    await conn.run(
-      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_ms BIGINT NOT NULL)',
-    );
-    for (const m of DUCKDB_MIGRATIONS.filter((x) => x.version <= 5)) {
-      for (const sql of m.statements) await conn.run(sql);
-      await conn.run(`INSERT INTO schema_migrations VALUES (${m.version}, '${m.name}', ${T0})`);
-    }
-    await conn.run(`INSERT INTO sites VALUES ('home', 'Home', 'UTC', 'push', '{}', ${T0})`);
+    const { instance, conn } = await atVersion(path, 5);
     await conn.run(`INSERT INTO series VALUES (1, 'home', 'grid', 'counter')`);
     const qualities = ['measured', 'estimated', 'partial', 'estimated'];
     const values = qualities
