@@ -6,6 +6,7 @@ import type { SeriesBucket } from '../domain/bucket.ts';
 import type { Reading } from '../domain/reading.ts';
 import { chunksBySeries, decodeAll, selectChunks } from './duckdb-reading-chunks.ts';
 import { type DuckDbSeriesCatalog, seriesIn } from './duckdb-series-catalog.ts';
+import { BUCKET_VALUE_COLUMNS, bucketFromRow } from './duckdb-series-io.ts';
 import type { SeriesRef } from './incremental-ingest.ts';
 import { unpackReadings, winnersByTime } from './reading-chunk-codec.ts';
 import type { ChannelSample } from './recent-activity.ts';
@@ -20,30 +21,13 @@ import type {
   TopQuery,
 } from './store.ts';
 
-const BUCKET_COLUMNS =
-  'series_id, kind_rank, bucket_start_ms, energy_wh, positive_wh, negative_wh, coverage, samples, min_power_w, max_power_w, quality';
+const BUCKET_COLUMNS = `series_id, kind_rank, ${BUCKET_VALUE_COLUMNS}`;
 
 function rangeClause(fromMs?: number, toMs?: number): string {
   const parts: string[] = [];
   if (fromMs !== undefined) parts.push(`bucket_start_ms >= ${Math.floor(fromMs)}`);
   if (toMs !== undefined) parts.push(`bucket_start_ms < ${Math.ceil(toMs)}`);
   return parts.length === 0 ? '' : ` AND ${parts.join(' AND ')}`;
-}
-
-function toBucket(row: unknown[], ref: SeriesRef): SeriesBucket {
-  return {
-    siteId: ref.siteId,
-    channel: ref.channel,
-    bucketStartMs: Number(row[2]),
-    energyWh: row[3] as number,
-    positiveWh: row[4] as number,
-    negativeWh: row[5] as number,
-    coverage: row[6] as number,
-    samples: Number(row[7]),
-    minPowerW: row[8] as number,
-    maxPowerW: row[9] as number,
-    quality: row[10] as SeriesBucket['quality'],
-  };
 }
 
 /** Byte-order text comparison, as SQL's ORDER BY on VARCHAR. */
@@ -82,7 +66,7 @@ export class DuckDbQueries {
       const prev = out[out.length - 1];
       if (prev !== undefined && prev.channel === ref.channel && prev.bucketStartMs === Number(row[2]))
         continue;
-      out.push(toBucket(row, ref));
+      out.push({ siteId: ref.siteId, channel: ref.channel, ...bucketFromRow(row, 2) });
     }
     return out;
   }
